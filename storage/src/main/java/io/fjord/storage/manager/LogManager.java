@@ -1,0 +1,199 @@
+package io.fjord.storage.manager;
+
+import io.fjord.storage.StorageException;
+import io.fjord.storage.log.LogConfig;
+import io.fjord.storage.log.PartitionLog;
+import io.fjord.storage.log.TopicPartition;
+import io.fjord.storage.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
+
+/**
+ * The partition logs of one node across its log directories ({@code log.dirs}). At start it checks each
+ * directory (exists or can be created, is writable) and loads every {@code <topic>-<partition>} directory in it.
+ * A directory it cannot use is reported offline with the reason and the rest keep serving; if none is usable,
+ * start fails. New partitions go to the usable directory holding the fewest.
+ *
+ * <p>Background work (retention, time-based flush) is the caller's to schedule: {@link #runMaintenance} is a
+ * plain method taking {@code nowMs}. Thread-safe.
+ */
+public final class LogManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final List<Path> logDirs;
+    private final LogConfig defaultConfig;
+    private final Clock clock;
+    private final Map<Path, String> offlineDirs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Path> placement = new ConcurrentHashMap<>();
+
+    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Clock clock) {
+        if (logDirs.isEmpty()) {
+            throw new IllegalArgumentException("log.dirs must name at least one directory");
+        }
+        this.logDirs = List.copyOf(logDirs);
+        this.defaultConfig = defaultConfig;
+        this.clock = clock;
+        startup();
+    }
+
+    private void startup() {
+        for (Path dir : logDirs) {
+            String problem = checkUsable(dir);
+            if (problem != null) {
+                offlineDirs.put(dir, problem);
+                LOG.error("log directory {} is offline: {}", dir, problem);
+                continue;
+            }
+            loadDirectory(dir);
+        }
+        if (offlineDirs.size() == logDirs.size()) {
+            throw new StorageException("no usable log directory: " + offlineDirs);
+        }
+        LOG.info("loaded {} partition logs from {} log directories ({} offline)", logs.size(), logDirs.size(),
+                offlineDirs.size());
+    }
+
+    private static String checkUsable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            return "cannot create it: " + e;
+        }
+        if (!Files.isDirectory(dir)) {
+            return "it is not a directory";
+        }
+        Path probe = dir.resolve(".fjord-write-check");
+        try {
+            Files.deleteIfExists(probe);
+            Files.createFile(probe);
+            Files.delete(probe);
+        } catch (IOException e) {
+            return "it is not writable: " + e;
+        }
+        return null;
+    }
+
+    private void loadDirectory(Path dir) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+            for (Path child : children) {
+                Optional<TopicPartition> tp = TopicPartition.fromDirName(child.getFileName().toString());
+                if (tp.isEmpty()) {
+                    continue;
+                }
+                if (logs.containsKey(tp.get())) {
+                    throw new StorageException("partition " + tp.get() + " exists in two log directories: "
+                            + placement.get(tp.get()) + " and " + dir);
+                }
+                logs.put(tp.get(), PartitionLog.open(child, defaultConfig, clock));
+                placement.put(tp.get(), dir);
+            }
+        } catch (IOException e) {
+            offlineDirs.put(dir, "cannot list it: " + e);
+            LOG.error("log directory {} is offline: cannot list it", dir, e);
+        }
+    }
+
+    public Optional<PartitionLog> getLog(TopicPartition tp) {
+        return Optional.ofNullable(logs.get(tp));
+    }
+
+    /** The log of {@code tp}, created in the least-loaded usable directory if it does not exist. */
+    public PartitionLog getOrCreateLog(TopicPartition tp, LogConfig config) {
+        return logs.computeIfAbsent(tp, key -> {
+            Path dir = chooseDirectory();
+            PartitionLog log = PartitionLog.open(dir.resolve(key.dirName()), config, clock);
+            placement.put(key, dir);
+            LOG.info("created log for partition {} in {}", key, dir);
+            return log;
+        });
+    }
+
+    private Path chooseDirectory() {
+        Map<Path, Integer> counts = new LinkedHashMap<>();
+        for (Path dir : logDirs) {
+            if (!offlineDirs.containsKey(dir)) {
+                counts.put(dir, 0);
+            }
+        }
+        for (Path dir : placement.values()) {
+            counts.computeIfPresent(dir, (d, n) -> n + 1);
+        }
+        return counts.entrySet().stream().min(Map.Entry.comparingByValue())
+                .map(Map.Entry::getKey)
+                .orElseThrow(() -> new StorageException("no usable log directory: " + offlineDirs));
+    }
+
+    /** Removes the partition's log and its files. Returns false if there was none. */
+    public boolean deleteLog(TopicPartition tp) {
+        PartitionLog log = logs.remove(tp);
+        if (log == null) {
+            return false;
+        }
+        placement.remove(tp);
+        log.delete();
+        return true;
+    }
+
+    public Collection<PartitionLog> allLogs() {
+        return List.copyOf(logs.values());
+    }
+
+    public Map<TopicPartition, Path> placement() {
+        return Map.copyOf(placement);
+    }
+
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    /** Directories that could not be used, with the reason. */
+    public Map<Path, String> offlineDirs() {
+        return Map.copyOf(offlineDirs);
+    }
+
+    /**
+     * One maintenance pass: retention on every log, bounded by {@code retentionBound} (the high watermark of each
+     * partition), then time-based flushes. Returns the number of segments deleted.
+     */
+    public int runMaintenance(long nowMs, ToLongFunction<TopicPartition> retentionBound) {
+        int deleted = 0;
+        for (Map.Entry<TopicPartition, PartitionLog> e : logs.entrySet()) {
+            deleted += e.getValue().deleteOldSegments(nowMs, retentionBound.applyAsLong(e.getKey()));
+            e.getValue().maybeFlush(nowMs);
+        }
+        return deleted;
+    }
+
+    /** Closes every log cleanly, so the next start skips recovery. */
+    @Override
+    public void close() {
+        List<RuntimeException> failures = new ArrayList<>();
+        logs.values().stream().sorted(Comparator.comparing(PartitionLog::dir)).forEach(log -> {
+            try {
+                log.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        });
+        if (!failures.isEmpty()) {
+            StorageException error = new StorageException("failed to close " + failures.size() + " logs");
+            failures.forEach(error::addSuppressed);
+            throw error;
+        }
+    }
+}

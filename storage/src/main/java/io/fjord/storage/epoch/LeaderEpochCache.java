@@ -120,16 +120,20 @@ public final class LeaderEpochCache {
      */
     public synchronized void truncateFromStart(long startOffset) {
         EpochEntry containing = null;
+        int removed = 0;
         for (EpochEntry e : List.copyOf(epochs.values())) {
             if (e.startOffset() > startOffset) {
                 break;
             }
             containing = e;
             epochs.remove(e.epoch());
+            removed++;
         }
         if (containing != null) {
-            insert(new EpochEntry(containing.epoch(), startOffset));
-            flush();
+            epochs.put(containing.epoch(), new EpochEntry(containing.epoch(), startOffset));
+            if (removed > 1 || containing.startOffset() != startOffset) {
+                flush();
+            }
         }
     }
 

@@ -369,6 +369,11 @@ public final class PartitionLog implements AutoCloseable {
             active.truncateTo(targetOffset);
             active.onBecomeActive();
             publishEnd();
+            if (end.offset() < logStartOffset) {
+                // the batch holding the old log start was removed whole: the (now empty) log starts at its end
+                logStartOffset = end.offset();
+                logStartCheckpoint.write(logStartOffset);
+            }
             epochCache.truncateFromEnd(end.offset());
             lowerRecoveryPoint(end.offset());
             LOG.info("{} truncated to offset {} (log end now {})", logPrefix, targetOffset, end.offset());

@@ -37,8 +37,8 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("Fjord dev: storage engine only. The broker, its gRPC listener on 9092 and the client"
                 + " tools are not built yet, so nothing listens on a port.");
-        try (LogManager logs = new LogManager(List.of(dataDir), LogConfig.defaults(), Clock.SYSTEM)) {
-            PartitionLog log = logs.getOrCreateLog(STARTS, LogConfig.defaults());
+        try (LogManager logs = new LogManager(List.of(dataDir), topic -> LogConfig.defaults(), Clock.SYSTEM)) {
+            PartitionLog log = logs.getOrCreateLog(STARTS);
             long now = System.currentTimeMillis();
             ByteBuffer batch = new RecordBatchBuilder(CompressionType.NONE)
                     .append(now, null, ("dev start at " + now).getBytes(StandardCharsets.UTF_8)).build();

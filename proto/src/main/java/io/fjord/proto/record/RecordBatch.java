@@ -261,6 +261,42 @@ public final class RecordBatch {
         }
     }
 
+    /**
+     * Deep validation of a producer's batch, after {@link #ensureValid}: decompresses if needed and walks every record
+     * without materializing it, checking that exactly {@code recordCount} well-formed records with offset deltas
+     * 0..n-1 fill the section, and (for create-time batches) that {@code maxTimestamp} is their largest timestamp.
+     *
+     * @throws CorruptRecordException naming the first problem
+     */
+    public void validateRecords() {
+        ByteBuffer section = recordsSection();
+        CompressionType codec = compressionType();
+        if (codec != CompressionType.NONE) {
+            byte[] compressed = new byte[section.remaining()];
+            section.get(compressed);
+            section = ByteBuffer.wrap(codec.decompress(compressed, 0, compressed.length));
+        }
+        int count = recordCount();
+        if (count <= 0) {
+            throw new CorruptRecordException("batch has no records");
+        }
+        long maxDelta = Long.MIN_VALUE;
+        try {
+            for (int i = 0; i < count; i++) {
+                maxDelta = Math.max(maxDelta, RecordCodec.skipValidated(section, i));
+            }
+        } catch (BufferUnderflowException e) {
+            throw new CorruptRecordException("records section ends inside a record (recordCount " + count + ")");
+        }
+        if (section.hasRemaining()) {
+            throw new CorruptRecordException(section.remaining() + " bytes follow the last of " + count + " records");
+        }
+        if (timestampType() == TimestampType.CREATE_TIME && baseTimestamp() + maxDelta != maxTimestamp()) {
+            throw new CorruptRecordException("maxTimestamp " + maxTimestamp() + " is not the largest record timestamp "
+                    + (baseTimestamp() + maxDelta));
+        }
+    }
+
     /** The records section as it is stored (compressed if a codec is set), as a read-only slice. */
     public ByteBuffer recordsSection() {
         ByteBuffer view = buffer.duplicate();

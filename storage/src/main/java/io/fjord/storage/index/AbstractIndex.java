@@ -15,17 +15,23 @@ import java.nio.file.Path;
  * {@code maxIndexSizeBytes} while the segment is active and trimmed to its entries when the segment rolls or the log
  * closes, so a cleanly closed index's length says how many entries it holds.
  *
- * <p>Thread-safety: one writer (the log, under its lock); lookups may run concurrently with appends. Entries are
- * written before the volatile entry count is raised, so a reader never sees a half-written entry. The mapping is
- * never unmapped by hand (a reader may still hold it); the garbage collector releases it.
+ * <p>Thread-safety: one writer (the log, under its lock); lookups may run concurrently with appends. The mapping,
+ * the entry count and the capacity are published together in one immutable {@link State}; an entry is written
+ * before the state that counts it, so a reader never sees a half-written entry or a count beyond its mapping. The
+ * mapping is never unmapped by hand (a reader may still hold it); the garbage collector releases it.
  */
 abstract class AbstractIndex implements AutoCloseable {
     protected final Path file;
     protected final long baseOffset;
     private final int maxIndexSizeBytes;
-    private volatile MappedByteBuffer mmap;
-    private volatile int entries;
-    private int maxEntries;
+    /** What a reader needs, published atomically. */
+    protected record State(MappedByteBuffer mmap, int entries, int maxEntries) {
+        ByteBuffer view() {
+            return mmap.duplicate();
+        }
+    }
+
+    private volatile State state;
 
     AbstractIndex(Path file, long baseOffset, int maxIndexSizeBytes) {
         this.file = file;
@@ -42,9 +48,9 @@ abstract class AbstractIndex implements AutoCloseable {
                     throw new IndexCorruptException("index " + file + " has length " + length
                             + ", not a multiple of the entry size " + entrySize());
                 }
-                this.mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
-                this.entries = created ? 0 : (int) (length / entrySize());
-                this.maxEntries = (int) (length / entrySize());
+                MappedByteBuffer mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+                int capacity = (int) (length / entrySize());
+                this.state = new State(mmap, created ? 0 : capacity, capacity);
             }
         } catch (IOException e) {
             throw new StorageException("cannot open index " + file, e);
@@ -58,44 +64,43 @@ abstract class AbstractIndex implements AutoCloseable {
     }
 
     public int entries() {
-        return entries;
+        return state.entries();
     }
 
     public boolean isFull() {
-        return entries >= maxEntries;
-    }
-
-    protected int maxEntries() {
-        return maxEntries;
+        State s = state;
+        return s.entries() >= s.maxEntries();
     }
 
     public long sizeInBytes() {
-        return (long) entries * entrySize();
+        return (long) state.entries() * entrySize();
     }
 
-    protected ByteBuffer view() {
-        return mmap.duplicate();
+    /** One consistent snapshot for a lookup: use its view and its entry count together. */
+    protected State snapshot() {
+        return state;
     }
 
     /** Writes entry number {@link #entries()} through {@code writer} and publishes it. Caller checks isFull. */
     protected void appendEntry(java.util.function.Consumer<ByteBuffer> writer) {
-        if (isFull()) {
-            throw new IllegalStateException("index " + file + " is full (" + maxEntries + " entries)");
+        State s = state;
+        if (s.entries() >= s.maxEntries()) {
+            throw new IllegalStateException("index " + file + " is full (" + s.maxEntries() + " entries)");
         }
-        ByteBuffer buf = mmap.duplicate();
-        buf.position(entries * entrySize());
+        ByteBuffer buf = s.view();
+        buf.position(s.entries() * entrySize());
         writer.accept(buf);
-        entries = entries + 1;
+        state = new State(s.mmap(), s.entries() + 1, s.maxEntries());
     }
 
     /**
      * Index of the last entry whose key is at most {@code target}, or -1 if none, by binary search over
      * {@code keyAt}.
      */
-    protected int largestLowerBound(long target) {
-        ByteBuffer buf = view();
+    protected int largestLowerBound(State s, long target) {
+        ByteBuffer buf = s.view();
         int lo = 0;
-        int hi = entries - 1;
+        int hi = s.entries() - 1;
         if (hi < 0 || keyAt(buf, 0) > target) {
             return -1;
         }
@@ -114,7 +119,8 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Drops the entries at index {@code n} and after. */
     protected void truncateToEntries(int n) {
-        entries = Math.min(entries, Math.max(0, n));
+        State s = state;
+        state = new State(s.mmap(), Math.min(s.entries(), Math.max(0, n)), s.maxEntries());
     }
 
     public void reset() {
@@ -123,7 +129,7 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Shrinks the file to its entries (when the segment stops being active). */
     public void trimToValidSize() {
-        resize(entries * entrySize());
+        resize(state.entries() * entrySize());
     }
 
     /** Grows the file back to the preallocated size (when a segment becomes active again after truncation). */
@@ -133,10 +139,11 @@ abstract class AbstractIndex implements AutoCloseable {
 
     private void resize(int newLength) {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            int length = Math.max(newLength, entries * entrySize());
+            State s = state;
+            int length = Math.max(newLength, s.entries() * entrySize());
             raf.setLength(length);
-            mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
-            maxEntries = length / entrySize();
+            MappedByteBuffer mmap = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+            state = new State(mmap, s.entries(), length / entrySize());
         } catch (IOException e) {
             throw new StorageException("cannot resize index " + file, e);
         }
@@ -144,7 +151,7 @@ abstract class AbstractIndex implements AutoCloseable {
 
     /** Forces entries and the file length to disk. */
     public void flush() {
-        mmap.force();
+        state.mmap().force();
         try (FileChannel channel = FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
             channel.force(true);
         } catch (IOException e) {

@@ -33,17 +33,19 @@ public final class OffsetIndex extends AbstractIndex {
 
     /** The last entry at or below {@code targetOffset}, or (baseOffset, 0) when there is none. */
     public OffsetPosition lookup(long targetOffset) {
-        ByteBuffer buf = view();
-        int slot = largestLowerBound(targetOffset);
+        State state = snapshot();
+        ByteBuffer buf = state.view();
+        int slot = largestLowerBound(state, targetOffset);
         return slot < 0 ? new OffsetPosition(baseOffset, 0) : new OffsetPosition(keyAt(buf, slot), positionAt(buf, slot));
     }
 
     public OffsetPosition lastEntry() {
-        int n = entries();
+        State state = snapshot();
+        int n = state.entries();
         if (n == 0) {
             return new OffsetPosition(baseOffset, 0);
         }
-        ByteBuffer buf = view();
+        ByteBuffer buf = state.view();
         return new OffsetPosition(keyAt(buf, n - 1), positionAt(buf, n - 1));
     }
 
@@ -61,7 +63,7 @@ public final class OffsetIndex extends AbstractIndex {
 
     /** Removes entries for offsets at or above {@code offset}. */
     public void truncateTo(long offset) {
-        int slot = largestLowerBound(offset - 1);
+        int slot = largestLowerBound(snapshot(), offset - 1);
         truncateToEntries(slot + 1);
     }
 
@@ -72,10 +74,11 @@ public final class OffsetIndex extends AbstractIndex {
      * @throws IndexCorruptException naming the first bad entry
      */
     public void sanityCheck(long logSizeBytes) {
-        ByteBuffer buf = view();
+        State state = snapshot();
+        ByteBuffer buf = state.view();
         long prevOffset = baseOffset - 1;
         long prevPosition = -1;
-        for (int n = 0; n < entries(); n++) {
+        for (int n = 0; n < state.entries(); n++) {
             int relative = buf.getInt(n * ENTRY_SIZE);
             long offset = baseOffset + relative;
             int position = positionAt(buf, n);

@@ -33,17 +33,19 @@ public final class TimeIndex extends AbstractIndex {
 
     /** The last entry whose timestamp is at most {@code timestamp}, or (-1, baseOffset) when there is none. */
     public TimestampOffset lookup(long timestamp) {
-        ByteBuffer buf = view();
-        int slot = largestLowerBound(timestamp);
+        State state = snapshot();
+        ByteBuffer buf = state.view();
+        int slot = largestLowerBound(state, timestamp);
         return slot < 0 ? new TimestampOffset(-1L, baseOffset) : new TimestampOffset(keyAt(buf, slot), offsetAt(buf, slot));
     }
 
     public TimestampOffset lastEntry() {
-        int n = entries();
+        State state = snapshot();
+        int n = state.entries();
         if (n == 0) {
             return new TimestampOffset(-1L, baseOffset);
         }
-        ByteBuffer buf = view();
+        ByteBuffer buf = state.view();
         return new TimestampOffset(keyAt(buf, n - 1), offsetAt(buf, n - 1));
     }
 
@@ -64,9 +66,10 @@ public final class TimeIndex extends AbstractIndex {
 
     /** Removes entries for offsets at or above {@code offset}. */
     public void truncateTo(long offset) {
-        ByteBuffer buf = view();
+        State state = snapshot();
+        ByteBuffer buf = state.view();
         int keep = 0;
-        while (keep < entries() && offsetAt(buf, keep) < offset) {
+        while (keep < state.entries() && offsetAt(buf, keep) < offset) {
             keep++;
         }
         truncateToEntries(keep);
@@ -74,10 +77,11 @@ public final class TimeIndex extends AbstractIndex {
 
     /** @throws IndexCorruptException if entries do not increase or point below the base or past {@code nextOffset} */
     public void sanityCheck(long nextOffset) {
-        ByteBuffer buf = view();
+        State state = snapshot();
+        ByteBuffer buf = state.view();
         long prevTs = Long.MIN_VALUE;
         long prevOffset = baseOffset - 1;
-        for (int n = 0; n < entries(); n++) {
+        for (int n = 0; n < state.entries(); n++) {
             long ts = keyAt(buf, n);
             long offset = offsetAt(buf, n);
             if (ts <= prevTs || offset <= prevOffset || offset >= nextOffset) {

@@ -18,6 +18,29 @@ final class BatchValidator {
     }
 
     /**
+     * Everything {@link #validate} checks for a producer batch, plus: no control or transactional batches (not
+     * supported yet), and a full walk of the records inside each batch ({@link RecordBatch#validateRecords()}).
+     */
+    static Summary validateFromProducer(ByteBuffer records, int maxMessageBytes) {
+        Summary summary = validate(records, maxMessageBytes, true);
+        RecordBatch batch = new RecordBatch();
+        int index = 0;
+        for (int p = records.position(); p < records.limit(); p += batch.sizeInBytes(), index++) {
+            batch.wrap(records, p);
+            if (batch.isControl() || batch.isTransactional()) {
+                throw new CorruptRecordException("batch " + index + " is a " + (batch.isControl() ? "control" : "transactional")
+                        + " batch; producers may not send those (transactions are not supported yet)");
+            }
+            try {
+                batch.validateRecords();
+            } catch (CorruptRecordException e) {
+                throw new CorruptRecordException("batch " + index + ": " + e.getMessage());
+            }
+        }
+        return summary;
+    }
+
+    /**
      * @param dense require {@code lastOffsetDelta == recordCount - 1} (true for producer batches)
      * @throws CorruptRecordException   naming the batch and the problem
      * @throws RecordTooLargeException if a batch exceeds {@code maxMessageBytes}
@@ -29,7 +52,7 @@ final class BatchValidator {
         RecordBatch batch = new RecordBatch();
         int limit = records.limit();
         int batches = 0;
-        int count = 0;
+        long count = 0;
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         for (int p = records.position(); p < limit; p += batch.sizeInBytes()) {
             if (limit - p < RecordBatch.HEADER_SIZE_BYTES) {
@@ -59,7 +82,14 @@ final class BatchValidator {
             maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
         }
         RecordBatch first = new RecordBatch(records, records.position());
-        return new Summary(batches, count, maxTimestamp, first.baseOffset(), batch.lastOffset(),
+        if (batch.lastOffset() - first.baseOffset() > Integer.MAX_VALUE) {
+            throw new CorruptRecordException("batches span offsets " + first.baseOffset() + " to "
+                    + batch.lastOffset() + ", more than one segment can index");
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new CorruptRecordException("batches claim " + count + " records, more than one append may hold");
+        }
+        return new Summary(batches, (int) count, maxTimestamp, first.baseOffset(), batch.lastOffset(),
                 records.remaining());
     }
 }

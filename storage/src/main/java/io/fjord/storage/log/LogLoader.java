@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * Opens the segments of a partition directory and recovers them after an unclean stop.
  *
  * <p>After a clean close (the {@code .clean-shutdown} marker is present) each segment is loaded as is, and only a
- * segment that fails its checks is recovered. Otherwise every segment at or after the recovery point (everything
- * that may not have been fsynced) is rescanned batch by batch: its indexes are rebuilt and the log is truncated at
- * the first torn, corrupt or out-of-order batch, and any later segments are deleted, since they follow a hole.
+ * segment that fails its checks has its indexes rebuilt. Otherwise every segment at or after the recovery point
+ * (everything that may not have been fsynced) is rescanned batch by batch: its indexes are rebuilt, the log is
+ * truncated at the first torn, corrupt or out-of-order batch, and later segments are deleted, since they follow a
+ * hole (as they also do when a recovered segment ends short of the next one's base offset: offsets are dense).
+ * Damage found in fsynced data is never truncated away: loading fails with a {@link StorageException}.
  */
 final class LogLoader {
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
@@ -49,11 +51,16 @@ final class LogLoader {
             long nextBase = last ? Long.MAX_VALUE : baseOffsets.get(i + 1);
             boolean unflushed = !clean && nextBase > recoveryPoint;
             if (unflushed || !segment.loadClean()) {
-                long truncated = segment.recover();
+                long truncated = segment.recover(unflushed);
                 if (truncated > 0) {
                     LOG.warn("{} recovered segment {}: truncated {} invalid bytes at its tail", logPrefix, base,
                             truncated);
                     hole = !last;
+                }
+                if (unflushed && !last && segment.nextOffset() != nextBase) {
+                    LOG.warn("{} segment {} ends at offset {} but the next starts at {}: whole batches were lost",
+                            logPrefix, base, segment.nextOffset(), nextBase);
+                    hole = true;
                 }
             }
             segments.put(base, segment);

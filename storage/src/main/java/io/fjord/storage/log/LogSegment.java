@@ -123,18 +123,31 @@ public final class LogSegment implements AutoCloseable {
                 || incomingLastOffset - baseOffset > Integer.MAX_VALUE;
     }
 
-    /** Appends validated, offset-stamped batches lying between the buffer's position and limit. */
+    /** Whether offsets up to {@code lastOffset} can be stored relative to this segment's base. */
+    boolean canHoldOffset(long lastOffset) {
+        return lastOffset >= baseOffset && lastOffset - baseOffset <= Integer.MAX_VALUE;
+    }
+
+    /**
+     * Appends validated, offset-stamped batches lying between the buffer's position and limit. The bytes are
+     * written first and indexed after; if the write fails, the file is cut back and nothing changes.
+     */
     void append(ByteBuffer batches) {
-        RecordBatch batch = new RecordBatch();
         int start = batches.position();
+        int writePosition = sizeBytes;
+        try {
+            log.writeFully(batches.duplicate(), writePosition);
+        } catch (StorageException e) {
+            log.truncateTo(writePosition);
+            throw e;
+        }
+        RecordBatch batch = new RecordBatch();
         for (int p = start; p < batches.limit(); p += batch.sizeInBytes()) {
             batch.wrap(batches, p);
-            indexBatch(batch.lastOffset(), batch.maxTimestamp(), sizeBytes + (p - start), batch.sizeInBytes());
+            indexBatch(batch.lastOffset(), batch.maxTimestamp(), writePosition + (p - start), batch.sizeInBytes());
         }
-        long last = batch.nextOffset();
-        log.writeFully(batches.duplicate(), sizeBytes);
-        sizeBytes += batches.remaining();
-        nextOffset = last;
+        sizeBytes = writePosition + batches.remaining();
+        nextOffset = batch.nextOffset();
     }
 
     private void indexBatch(long lastOffset, long batchMaxTimestamp, int position, int size) {
@@ -145,7 +158,8 @@ public final class LogSegment implements AutoCloseable {
             maxTimestamp = batchMaxTimestamp;
             offsetOfMaxTimestamp = lastOffset;
         }
-        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull()) {
+        // both indexes advance together, so the time index always covers up to the last offset-index entry
+        if (bytesSinceLastIndexEntry > indexIntervalBytes && !offsetIndex.isFull() && !timeIndex.isFull()) {
             offsetIndex.append(lastOffset, position);
             timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
             bytesSinceLastIndexEntry = 0;
@@ -288,10 +302,12 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Rebuilds the indexes by scanning every batch, and truncates the log at the first torn, corrupt or
-     * out-of-order batch. Returns the number of bytes truncated.
+     * Rebuilds the indexes by scanning every batch. With {@code truncateInvalidTail} (the segment may hold unflushed
+     * data) the log is truncated at the first torn, corrupt or out-of-order batch; without it (everything here was
+     * fsynced, so damage means a bad disk) such a batch is a {@link StorageException} and nothing is cut.
+     * Returns the number of bytes truncated.
      */
-    long recover() {
+    long recover(boolean truncateInvalidTail) {
         try {
             offsetIndex.makeWritable();
             timeIndex.makeWritable();
@@ -314,6 +330,11 @@ public final class LogSegment implements AutoCloseable {
                 position = header.endPosition();
             }
             long truncated = log.sizeOnDisk() - position;
+            if (truncated > 0 && !truncateInvalidTail) {
+                throw new StorageException("segment " + log.path() + " holds " + truncated + " invalid bytes from"
+                        + " position " + position + " below the recovery point (fsynced data is damaged);"
+                        + " refusing to truncate it");
+            }
             log.truncateTo(position);
             sizeBytes = position;
             nextOffset = next;

@@ -33,7 +33,12 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * {@link #truncateTo truncates} by leader epoch when it diverged.
  *
  * <p>Thread-safety: all mutations hold one lock. Reads take no lock: they are bounded by the volatile log end
- * published after each append, so they never see a half-written batch.
+ * published after each append, so they never see a half-written batch. Threads must not be interrupted while they
+ * read or append: an interrupt closes the underlying {@code FileChannel} for every user (NIO's rule), after which
+ * the log reports itself offline.
+ *
+ * <p>Any I/O failure while changing the log takes it <em>offline</em>: every later call fails with a
+ * {@link StorageException} naming the first cause, rather than working on a log whose state is no longer known.
  */
 public final class PartitionLog implements AutoCloseable {
     public static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
@@ -62,6 +67,8 @@ public final class PartitionLog implements AutoCloseable {
     private long lastFlushMs;
     private boolean directoryDirty;
     private boolean closed;
+    private long truncations;
+    private volatile String offlineReason;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock) {
         this.dir = dir;
@@ -176,9 +183,12 @@ public final class PartitionLog implements AutoCloseable {
      * @throws RecordTooLargeException if a batch exceeds {@code max.message.bytes}
      */
     public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
-        synchronized (lock) {
-            checkOpen();
-            BatchValidator.Summary summary = BatchValidator.validate(records, config.maxMessageBytes(), true);
+        return mutate(() -> {
+            if (leaderEpoch < epochCache.latestEpoch()) {
+                throw new IllegalStateException("leader epoch " + leaderEpoch + " is below epoch "
+                        + epochCache.latestEpoch() + " already in " + dir.getFileName() + ": a stale leader");
+            }
+            BatchValidator.Summary summary = BatchValidator.validateFromProducer(records, config.maxMessageBytes());
             long first = end.offset();
             long next = first;
             RecordBatch batch = new RecordBatch();
@@ -194,7 +204,7 @@ public final class PartitionLog implements AutoCloseable {
             appendToSegments(records, first, next - 1, summary.recordCount());
             return new LogAppendInfo(first, next - 1, summary.maxTimestamp(), summary.batchCount(),
                     summary.recordCount(), summary.sizeInBytes());
-        }
+        });
     }
 
     /**
@@ -203,8 +213,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws CorruptRecordException if a batch fails validation or its offsets are out of order
      */
     public LogAppendInfo appendAsFollower(ByteBuffer records) {
-        synchronized (lock) {
-            checkOpen();
+        return mutate(() -> {
             BatchValidator.Summary summary = BatchValidator.validate(records, Integer.MAX_VALUE, false);
             long expected = end.offset();
             RecordBatch batch = new RecordBatch();
@@ -226,13 +235,20 @@ public final class PartitionLog implements AutoCloseable {
             appendToSegments(records, summary.firstBaseOffset(), summary.lastOffset(), summary.recordCount());
             return new LogAppendInfo(summary.firstBaseOffset(), summary.lastOffset(), summary.maxTimestamp(),
                     summary.batchCount(), summary.recordCount(), summary.sizeInBytes());
-        }
+        });
     }
 
     private void appendToSegments(ByteBuffer records, long firstOffset, long lastOffset, int recordCount) {
         LogSegment active = segments.lastEntry().getValue();
         long now = clock.nowMs();
-        if (active.shouldRoll(records.remaining(), lastOffset, now, config)) {
+        if (active.sizeInBytes() == 0 && !active.canHoldOffset(lastOffset)) {
+            // an empty segment whose base is too far below the incoming offsets (a follower copying a gap)
+            segments.remove(active.baseOffset());
+            active.delete();
+            active = LogSegment.create(dir, firstOffset, config, now);
+            segments.put(firstOffset, active);
+            directoryDirty = true;
+        } else if (active.shouldRoll(records.remaining(), lastOffset, now, config)) {
             active = roll(Math.max(firstOffset, end.offset()));
         }
         active.append(records);
@@ -255,13 +271,12 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Starts a new segment now (as a full segment would). */
     public void roll() {
-        synchronized (lock) {
-            checkOpen();
+        mutate(() -> {
             if (segments.lastEntry().getValue().sizeInBytes() > 0) {
                 roll(end.offset());
                 publishEnd();
             }
-        }
+        });
     }
 
     private void publishEnd() {
@@ -277,6 +292,12 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start or above the log end
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must be >= 0, got " + maxBytes);
+        }
+        if (offlineReason != null) {
+            throw new StorageException("log " + dir.getFileName() + " is offline after an I/O error: " + offlineReason);
+        }
         for (int attempt = 0; ; attempt++) {
             try {
                 return readOnce(startOffset, maxBytes, maxOffsetExclusive, minOneBatch);
@@ -349,8 +370,7 @@ public final class PartitionLog implements AutoCloseable {
      * the leader-epoch entries that start there. Returns true if anything was removed.
      */
     public boolean truncateTo(long targetOffset) {
-        synchronized (lock) {
-            checkOpen();
+        return mutate(() -> {
             if (targetOffset < 0) {
                 throw new IllegalArgumentException("cannot truncate to negative offset " + targetOffset);
             }
@@ -361,9 +381,11 @@ public final class PartitionLog implements AutoCloseable {
                 truncateFullyAndStartAt(targetOffset);
                 return true;
             }
+            truncations++;
             for (LogSegment segment : new ArrayList<>(segments.tailMap(targetOffset, false).values())) {
                 segments.remove(segment.baseOffset());
                 segment.delete();
+                directoryDirty = true;
             }
             LogSegment active = segments.lastEntry().getValue();
             active.truncateTo(targetOffset);
@@ -378,13 +400,13 @@ public final class PartitionLog implements AutoCloseable {
             lowerRecoveryPoint(end.offset());
             LOG.info("{} truncated to offset {} (log end now {})", logPrefix, targetOffset, end.offset());
             return true;
-        }
+        });
     }
 
     /** Deletes every segment and restarts the log, empty, at {@code newOffset}. */
     public void truncateFullyAndStartAt(long newOffset) {
-        synchronized (lock) {
-            checkOpen();
+        mutate(() -> {
+            truncations++;
             for (LogSegment segment : new ArrayList<>(segments.values())) {
                 segments.remove(segment.baseOffset());
                 segment.delete();
@@ -399,7 +421,7 @@ public final class PartitionLog implements AutoCloseable {
             recoveryPointCheckpoint.write(newOffset);
             unflushedMessages = 0;
             LOG.info("{} truncated fully; log restarts at offset {}", logPrefix, newOffset);
-        }
+        });
     }
 
     /**
@@ -409,8 +431,7 @@ public final class PartitionLog implements AutoCloseable {
      * @throws OffsetOutOfRangeException if {@code newStartOffset} is above {@code upperBound} or the log end
      */
     public void deleteRecordsBefore(long newStartOffset, long upperBound) {
-        synchronized (lock) {
-            checkOpen();
+        mutate(() -> {
             long limit = Math.min(upperBound, end.offset());
             if (newStartOffset > limit) {
                 throw new OffsetOutOfRangeException("cannot delete records before offset " + newStartOffset + " of "
@@ -430,7 +451,7 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             deleteSegments(below, "below log start offset " + newStartOffset);
-        }
+        });
     }
 
     /**
@@ -439,17 +460,19 @@ public final class PartitionLog implements AutoCloseable {
      * watermark). The active segment is rolled first if it is itself deletable. Returns the number deleted.
      */
     public int deleteOldSegments(long nowMs, long upperBoundOffset) {
-        synchronized (lock) {
-            checkOpen();
+        return mutate(() -> {
             LogConfig cfg = config;
             long excessBytes = cfg.retentionBytes() < 0 ? Long.MIN_VALUE : sizeInBytes() - cfg.retentionBytes();
             List<LogSegment> deletable = new ArrayList<>();
+            LogSegment active = segments.lastEntry().getValue();
             for (LogSegment segment : segments.values()) {
-                boolean isActive = segment == segments.lastEntry().getValue();
                 boolean expired = cfg.retentionMs() >= 0 && nowMs - segment.largestTimestamp() > cfg.retentionMs();
                 boolean oversize = excessBytes != Long.MIN_VALUE && excessBytes - segment.sizeInBytes() >= 0;
-                if (!(expired || oversize) || segment.nextOffset() > upperBoundOffset
-                        || (isActive && segment.sizeInBytes() == 0)) {
+                // the log would start at the next segment's base: that must not pass the bound
+                Long nextBase = segments.higherKey(segment.baseOffset());
+                long newStart = nextBase == null ? end.offset() : nextBase;
+                if (!(expired || oversize) || newStart > upperBoundOffset
+                        || (segment == active && segment.sizeInBytes() == 0)) {
                     break;
                 }
                 deletable.add(segment);
@@ -460,7 +483,7 @@ public final class PartitionLog implements AutoCloseable {
             if (deletable.isEmpty()) {
                 return 0;
             }
-            if (deletable.get(deletable.size() - 1) == segments.lastEntry().getValue()) {
+            if (deletable.get(deletable.size() - 1) == active) {
                 roll(end.offset());
                 publishEnd();
             }
@@ -472,7 +495,7 @@ public final class PartitionLog implements AutoCloseable {
                 epochCache.truncateFromStart(newStart);
             }
             return deletable.size();
-        }
+        });
     }
 
     private void deleteSegments(List<LogSegment> doomed, String reason) {
@@ -489,38 +512,86 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Fsyncs every segment that may hold unflushed data, then records the new recovery point. */
     public void flush() {
-        synchronized (lock) {
-            checkOpen();
-            long target = end.offset();
-            if (target == recoveryPoint && !directoryDirty) {
-                return;
+        mutate(this::flushLocked);
+    }
+
+    private void flushLocked() {
+        long target = end.offset();
+        if (target == recoveryPoint && !directoryDirty) {
+            return;
+        }
+        Long from = segments.floorKey(recoveryPoint);
+        for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
+            segment.flush();
+        }
+        fsyncDirectoryIfDirty();
+        recoveryPoint = target;
+        recoveryPointCheckpoint.write(target);
+        unflushedMessages = 0;
+        lastFlushMs = clock.nowMs();
+    }
+
+    private void fsyncDirectoryIfDirty() {
+        if (directoryDirty) {
+            try {
+                CheckpointFile.fsyncDirectory(dir);
+            } catch (IOException e) {
+                throw new StorageException("cannot fsync directory " + dir, e);
             }
-            Long from = segments.floorKey(recoveryPoint);
-            for (LogSegment segment : segments.tailMap(from == null ? segments.firstKey() : from, true).values()) {
-                segment.flush();
-            }
-            if (directoryDirty) {
-                try {
-                    CheckpointFile.fsyncDirectory(dir);
-                } catch (IOException e) {
-                    throw new StorageException("cannot fsync directory " + dir, e);
-                }
-                directoryDirty = false;
-            }
-            recoveryPoint = target;
-            recoveryPointCheckpoint.write(target);
-            unflushedMessages = 0;
-            lastFlushMs = clock.nowMs();
+            directoryDirty = false;
         }
     }
 
-    /** Flushes if unflushed data is older than {@code flush.ms}. */
+    /**
+     * Background flushing, for the caller's scheduler: fsyncs segments that have rolled since the last flush (as
+     * Kafka does after a roll) and moves the recovery point to the active segment, so a crash rescans only the
+     * active segment; then applies {@code flush.ms}. Rolled segments no longer change, so they are fsynced outside
+     * the lock and appends go on meanwhile.
+     */
     public void maybeFlush(long nowMs) {
+        flushRolledSegments();
+        mutate(() -> {
+            if (unflushedMessages > 0 && nowMs - lastFlushMs >= config.flushMs()) {
+                flushLocked();
+            }
+        });
+    }
+
+    private void flushRolledSegments() {
+        List<LogSegment> rolled;
+        long target;
+        long truncationsBefore;
         synchronized (lock) {
-            if (!closed && unflushedMessages > 0 && nowMs - lastFlushMs >= config.flushMs()) {
-                flush();
+            if (closed || offlineReason != null) {
+                return;
+            }
+            target = segments.lastKey();
+            if (target <= recoveryPoint) {
+                return;
+            }
+            Long from = segments.floorKey(recoveryPoint);
+            rolled = new ArrayList<>(segments.subMap(from == null ? segments.firstKey() : from, true, target, false)
+                    .values());
+            truncationsBefore = truncations;
+        }
+        for (LogSegment segment : rolled) {
+            try {
+                segment.flush();
+            } catch (StorageException e) {
+                if (segments.get(segment.baseOffset()) == segment) {
+                    throw e;
+                }
+                return; // deleted meanwhile by retention or truncation; the next pass starts over
             }
         }
+        mutate(() -> {
+            if (truncations == truncationsBefore && target > recoveryPoint && segments.lastKey() >= target) {
+                directoryDirty = true; // the rolled segments' names must be durable too
+                fsyncDirectoryIfDirty();
+                recoveryPoint = target;
+                recoveryPointCheckpoint.write(target);
+            }
+        });
     }
 
     private void lowerRecoveryPoint(long offset) {
@@ -537,7 +608,11 @@ public final class PartitionLog implements AutoCloseable {
             if (closed) {
                 return;
             }
-            flush();
+            if (offlineReason != null) {
+                closed = true;
+                return; // no marker: the next open recovers
+            }
+            mutate(this::flushLocked);
             for (LogSegment segment : segments.values()) {
                 segment.close();
             }
@@ -562,28 +637,75 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
-    /** Closes and removes the whole partition directory. */
+    /**
+     * Closes and removes the whole partition directory. The directory is first renamed to
+     * {@code <name>.<time>-delete} (and the rename fsynced), so a crash half-way never leaves a partial log that
+     * would load as the live partition; {@link io.fjord.storage.manager.LogManager} finishes such deletions at start.
+     */
     public void delete() {
         synchronized (lock) {
             for (LogSegment segment : segments.values()) {
-                segment.delete();
+                segment.closeAbruptly();
             }
             segments.clear();
             closed = true;
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                Path doomed = dir.resolveSibling(dir.getFileName() + "." + clock.nowMs() + DELETED_SUFFIX);
+                Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                CheckpointFile.fsyncDirectory(dir.getParent());
+                deleteRecursively(doomed);
             } catch (IOException e) {
                 throw new StorageException("cannot delete partition directory " + dir, e);
             }
         }
     }
 
+    /** Suffix of a partition directory being deleted. */
+    public static final String DELETED_SUFFIX = "-delete";
+
+    public static void deleteRecursively(Path path) throws IOException {
+        try (var files = Files.walk(path)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     private void checkOpen() {
+        if (offlineReason != null) {
+            throw new StorageException("log " + dir.getFileName() + " is offline after an I/O error: " + offlineReason);
+        }
         if (closed) {
             throw new IllegalStateException("log " + dir.getFileName() + " is closed");
         }
+    }
+
+    /** Runs a mutation under the lock; an I/O failure inside it takes the log offline. */
+    private <T> T mutate(java.util.function.Supplier<T> mutation) {
+        synchronized (lock) {
+            checkOpen();
+            try {
+                return mutation.get();
+            } catch (StorageException e) {
+                if (offlineReason == null) {
+                    offlineReason = e.getMessage();
+                    LOG.error("{} is offline: {}", logPrefix, e.getMessage(), e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private void mutate(Runnable mutation) {
+        mutate(() -> {
+            mutation.run();
+            return null;
+        });
+    }
+
+    /** Null while the log is usable; otherwise why it went offline. */
+    public String offlineReason() {
+        return offlineReason;
     }
 
     @Override

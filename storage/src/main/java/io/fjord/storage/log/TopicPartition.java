@@ -4,12 +4,34 @@ import java.util.Optional;
 
 /** A topic name and partition number; its log lives in directory {@code <topic>-<partition>}. */
 public record TopicPartition(String topic, int partition) {
+    public static final int MAX_TOPIC_NAME_LENGTH = 249;
+
     public TopicPartition {
+        validateTopicName(topic);
+        if (partition < 0) {
+            throw new IllegalArgumentException("partition must be >= 0, got " + partition);
+        }
+    }
+
+    /** Kafka's rule: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, and not {@code .} or {@code ..}. */
+    public static void validateTopicName(String topic) {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic name must not be empty");
         }
-        if (partition < 0) {
-            throw new IllegalArgumentException("partition must be >= 0, got " + partition);
+        if (topic.equals(".") || topic.equals("..")) {
+            throw new IllegalArgumentException("topic name cannot be '" + topic + "'");
+        }
+        if (topic.length() > MAX_TOPIC_NAME_LENGTH) {
+            throw new IllegalArgumentException("topic name is " + topic.length() + " characters; the limit is "
+                    + MAX_TOPIC_NAME_LENGTH);
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-')) {
+                throw new IllegalArgumentException("topic name '" + topic + "' contains '" + c
+                        + "': only ASCII letters, digits, '.', '_' and '-' are allowed");
+            }
         }
     }
 

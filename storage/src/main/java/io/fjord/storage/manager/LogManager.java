@@ -20,13 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
 /**
  * The partition logs of one node across its log directories ({@code log.dirs}). At start it checks each
  * directory (exists or can be created, is writable) and loads every {@code <topic>-<partition>} directory in it.
  * A directory it cannot use is reported offline with the reason and the rest keep serving; if none is usable,
- * start fails. New partitions go to the usable directory holding the fewest.
+ * start fails. A partition that fails to load (say, damaged fsynced data) is reported offline with the reason and
+ * the others load. Each log gets its topic's config from {@code topicConfigs}. New partitions go to the usable
+ * directory holding the fewest. Deletions interrupted by a crash ({@code *-delete} directories) are finished.
  *
  * <p>Background work (retention, time-based flush) is the caller's to schedule: {@link #runMaintenance} is a
  * plain method taking {@code nowMs}. Thread-safe.
@@ -35,18 +38,20 @@ public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
 
     private final List<Path> logDirs;
-    private final LogConfig defaultConfig;
+    private final Function<String, LogConfig> topicConfigs;
     private final Clock clock;
     private final Map<Path, String> offlineDirs = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, String> offlinePartitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Path> placement = new ConcurrentHashMap<>();
 
-    public LogManager(List<Path> logDirs, LogConfig defaultConfig, Clock clock) {
+    /** @param topicConfigs the log config of each topic: defaults with the topic's overrides applied */
+    public LogManager(List<Path> logDirs, Function<String, LogConfig> topicConfigs, Clock clock) {
         if (logDirs.isEmpty()) {
             throw new IllegalArgumentException("log.dirs must name at least one directory");
         }
         this.logDirs = List.copyOf(logDirs);
-        this.defaultConfig = defaultConfig;
+        this.topicConfigs = topicConfigs;
         this.clock = clock;
         startup();
     }
@@ -91,7 +96,13 @@ public final class LogManager implements AutoCloseable {
     private void loadDirectory(Path dir) {
         try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
             for (Path child : children) {
-                Optional<TopicPartition> tp = TopicPartition.fromDirName(child.getFileName().toString());
+                String name = child.getFileName().toString();
+                if (name.endsWith(PartitionLog.DELETED_SUFFIX)) {
+                    PartitionLog.deleteRecursively(child);
+                    LOG.info("finished deleting {}", child);
+                    continue;
+                }
+                Optional<TopicPartition> tp = TopicPartition.fromDirName(name);
                 if (tp.isEmpty()) {
                     continue;
                 }
@@ -99,8 +110,13 @@ public final class LogManager implements AutoCloseable {
                     throw new StorageException("partition " + tp.get() + " exists in two log directories: "
                             + placement.get(tp.get()) + " and " + dir);
                 }
-                logs.put(tp.get(), PartitionLog.open(child, defaultConfig, clock));
                 placement.put(tp.get(), dir);
+                try {
+                    logs.put(tp.get(), PartitionLog.open(child, topicConfigs.apply(tp.get().topic()), clock));
+                } catch (RuntimeException e) {
+                    offlinePartitions.put(tp.get(), String.valueOf(e.getMessage()));
+                    LOG.error("partition {} in {} is offline: {}", tp.get(), dir, e.getMessage(), e);
+                }
             }
         } catch (IOException e) {
             offlineDirs.put(dir, "cannot list it: " + e);
@@ -112,11 +128,19 @@ public final class LogManager implements AutoCloseable {
         return Optional.ofNullable(logs.get(tp));
     }
 
-    /** The log of {@code tp}, created in the least-loaded usable directory if it does not exist. */
-    public PartitionLog getOrCreateLog(TopicPartition tp, LogConfig config) {
+    /**
+     * The log of {@code tp}, created in the least-loaded usable directory if it does not exist.
+     *
+     * @throws StorageException if the partition is offline
+     */
+    public PartitionLog getOrCreateLog(TopicPartition tp) {
+        String offline = offlinePartitions.get(tp);
+        if (offline != null) {
+            throw new StorageException("partition " + tp + " is offline: " + offline);
+        }
         return logs.computeIfAbsent(tp, key -> {
             Path dir = chooseDirectory();
-            PartitionLog log = PartitionLog.open(dir.resolve(key.dirName()), config, clock);
+            PartitionLog log = PartitionLog.open(dir.resolve(key.dirName()), topicConfigs.apply(key.topic()), clock);
             placement.put(key, dir);
             LOG.info("created log for partition {} in {}", key, dir);
             return log;
@@ -161,6 +185,11 @@ public final class LogManager implements AutoCloseable {
         return logDirs;
     }
 
+    /** Partitions that could not be loaded, with the reason. */
+    public Map<TopicPartition, String> offlinePartitions() {
+        return Map.copyOf(offlinePartitions);
+    }
+
     /** Directories that could not be used, with the reason. */
     public Map<Path, String> offlineDirs() {
         return Map.copyOf(offlineDirs);
@@ -173,8 +202,16 @@ public final class LogManager implements AutoCloseable {
     public int runMaintenance(long nowMs, ToLongFunction<TopicPartition> retentionBound) {
         int deleted = 0;
         for (Map.Entry<TopicPartition, PartitionLog> e : logs.entrySet()) {
-            deleted += e.getValue().deleteOldSegments(nowMs, retentionBound.applyAsLong(e.getKey()));
-            e.getValue().maybeFlush(nowMs);
+            PartitionLog log = e.getValue();
+            if (log.offlineReason() != null) {
+                continue;
+            }
+            try {
+                deleted += log.deleteOldSegments(nowMs, retentionBound.applyAsLong(e.getKey()));
+                log.maybeFlush(nowMs);
+            } catch (StorageException ex) {
+                LOG.error("maintenance of {} failed; the log is offline: {}", e.getKey(), ex.getMessage());
+            }
         }
         return deleted;
     }

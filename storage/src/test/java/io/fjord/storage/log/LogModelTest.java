@@ -127,8 +127,12 @@ class LogModelTest {
                 retention();
                 return "deleteOldSegments";
             } else if (dice < 85) {
-                log.flush();
-                return "flush";
+                if (random.nextBoolean()) {
+                    log.flush();
+                    return "flush";
+                }
+                log.maybeFlush(clock.nowMs());
+                return "background flush";
             } else if (dice < 90) {
                 clock.advanceMs(random.nextInt(20_000));
                 return "advance clock";

@@ -30,16 +30,16 @@ class LogManagerTest {
     @Test
     void spreadsPartitionsAcrossDirectoriesAndReloadsThem() {
         List<Path> dirs = List.of(tmp.resolve("d1"), tmp.resolve("d2"), tmp.resolve("d3"));
-        try (LogManager manager = new LogManager(dirs, LogConfig.defaults(), clock)) {
+        try (LogManager manager = new LogManager(dirs, topic -> LogConfig.defaults(), clock)) {
             for (int p = 0; p < 6; p++) {
-                PartitionLog log = manager.getOrCreateLog(new TopicPartition("orders", p), LogConfig.defaults());
+                PartitionLog log = manager.getOrCreateLog(new TopicPartition("orders", p));
                 log.appendAsLeader(Batches.of(T0, "value-" + p), 0);
             }
             Map<Path, Long> perDir = manager.placement().values().stream()
                     .collect(Collectors.groupingBy(d -> d, Collectors.counting()));
             assertEquals(Map.of(dirs.get(0), 2L, dirs.get(1), 2L, dirs.get(2), 2L), perDir);
         }
-        try (LogManager manager = new LogManager(dirs, LogConfig.defaults(), clock)) {
+        try (LogManager manager = new LogManager(dirs, topic -> LogConfig.defaults(), clock)) {
             assertEquals(6, manager.allLogs().size());
             for (int p = 0; p < 6; p++) {
                 PartitionLog log = manager.getLog(new TopicPartition("orders", p)).orElseThrow();
@@ -53,10 +53,10 @@ class LogManagerTest {
         Path file = tmp.resolve("not-a-dir");
         Files.writeString(file, "x");
         Path good = tmp.resolve("good");
-        try (LogManager manager = new LogManager(List.of(file, good), LogConfig.defaults(), clock)) {
+        try (LogManager manager = new LogManager(List.of(file, good), topic -> LogConfig.defaults(), clock)) {
             assertEquals(List.of(file), List.copyOf(manager.offlineDirs().keySet()));
             assertTrue(manager.offlineDirs().get(file).startsWith("cannot create it"), manager.offlineDirs().toString());
-            manager.getOrCreateLog(new TopicPartition("t", 0), LogConfig.defaults());
+            manager.getOrCreateLog(new TopicPartition("t", 0));
             assertEquals(good, manager.placement().get(new TopicPartition("t", 0)));
         }
     }
@@ -66,7 +66,7 @@ class LogManagerTest {
         Path file = tmp.resolve("file");
         Files.writeString(file, "x");
         StorageException e = assertThrows(StorageException.class,
-                () -> new LogManager(List.of(file), LogConfig.defaults(), clock));
+                () -> new LogManager(List.of(file), topic -> LogConfig.defaults(), clock));
         assertTrue(e.getMessage().contains("no usable log directory") && e.getMessage().contains("file"),
                 e.getMessage());
     }
@@ -75,10 +75,10 @@ class LogManagerTest {
     void deleteRemovesTheFilesAndIgnoresUnrelatedDirectories() throws Exception {
         Path dir = tmp.resolve("logs");
         Files.createDirectories(dir.resolve("lost+found"));
-        try (LogManager manager = new LogManager(List.of(dir), LogConfig.defaults(), clock)) {
+        try (LogManager manager = new LogManager(List.of(dir), topic -> LogConfig.defaults(), clock)) {
             assertEquals(0, manager.allLogs().size());
             TopicPartition tp = new TopicPartition("my.topic-name", 3);
-            manager.getOrCreateLog(tp, LogConfig.defaults()).appendAsLeader(Batches.of(T0, "a"), 0);
+            manager.getOrCreateLog(tp).appendAsLeader(Batches.of(T0, "a"), 0);
             assertTrue(Files.isDirectory(dir.resolve("my.topic-name-3")));
             assertTrue(manager.deleteLog(tp));
             assertFalse(Files.exists(dir.resolve("my.topic-name-3")));
@@ -89,8 +89,8 @@ class LogManagerTest {
     @Test
     void maintenanceAppliesRetentionBelowTheBound() {
         LogConfig config = LogConfig.defaults().withOverrides(Map.of("segment.bytes", "200", "retention.ms", "1000"));
-        try (LogManager manager = new LogManager(List.of(tmp.resolve("d")), config, clock)) {
-            PartitionLog log = manager.getOrCreateLog(new TopicPartition("t", 0), config);
+        try (LogManager manager = new LogManager(List.of(tmp.resolve("d")), topic -> config, clock)) {
+            PartitionLog log = manager.getOrCreateLog(new TopicPartition("t", 0));
             for (int i = 0; i < 5; i++) {
                 log.appendAsLeader(Batches.of(T0, "v" + i), 0);
             }

@@ -33,6 +33,7 @@ public final class LogSegment implements AutoCloseable {
     private final int indexIntervalBytes;
     private final long createdMs;
     private boolean indexesMissing;
+    private boolean recoveredOnLoad;
 
     private volatile int sizeBytes;
     private volatile long nextOffset;
@@ -100,6 +101,11 @@ public final class LogSegment implements AutoCloseable {
         } catch (IOException e) {
             return createdMs;
         }
+    }
+
+    /** Whether this segment was rescanned batch by batch when it was loaded (or later truncated by recovery). */
+    public boolean wasRecovered() {
+        return recoveredOnLoad;
     }
 
     public OffsetIndex offsetIndex() {
@@ -308,6 +314,7 @@ public final class LogSegment implements AutoCloseable {
      * Returns the number of bytes truncated.
      */
     long recover(boolean truncateInvalidTail) {
+        recoveredOnLoad = true;
         try {
             offsetIndex.makeWritable();
             timeIndex.makeWritable();

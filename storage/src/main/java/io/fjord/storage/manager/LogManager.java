@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -31,8 +34,10 @@ import java.util.function.ToLongFunction;
  * the others load. Each log gets its topic's config from {@code topicConfigs}. New partitions go to the usable
  * directory holding the fewest. Deletions interrupted by a crash ({@code *-delete} directories) are finished.
  *
- * <p>Background work (retention, time-based flush) is the caller's to schedule: {@link #runMaintenance} is a
- * plain method taking {@code nowMs}. Thread-safe.
+ * <p>Background work (retention, flushing rolled segments, time-based flush) is one pass of
+ * {@link #runMaintenance}, a plain method taking {@code nowMs} that tests call directly;
+ * {@link #startBackgroundMaintenance} runs it on one daemon thread every {@code log.retention.check.interval.ms},
+ * with time from the injected clock. Thread-safe.
  */
 public final class LogManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
@@ -44,6 +49,7 @@ public final class LogManager implements AutoCloseable {
     private final Map<TopicPartition, String> offlinePartitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, PartitionLog> logs = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Path> placement = new ConcurrentHashMap<>();
+    private ScheduledExecutorService maintenance;
 
     /** @param topicConfigs the log config of each topic: defaults with the topic's overrides applied */
     public LogManager(List<Path> logDirs, Function<String, LogConfig> topicConfigs, Clock clock) {
@@ -216,9 +222,48 @@ public final class LogManager implements AutoCloseable {
         return deleted;
     }
 
-    /** Closes every log cleanly, so the next start skips recovery. */
+    /**
+     * Runs {@link #runMaintenance} every {@code intervalMs} on a daemon thread until {@link #close}.
+     *
+     * @param retentionBound the high watermark of each partition: retention never deletes at or above it
+     */
+    public synchronized void startBackgroundMaintenance(long intervalMs, ToLongFunction<TopicPartition> retentionBound) {
+        if (intervalMs <= 0) {
+            throw new IllegalArgumentException("log.retention.check.interval.ms must be > 0, got " + intervalMs);
+        }
+        if (maintenance != null) {
+            throw new IllegalStateException("background maintenance already started");
+        }
+        maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fjord-log-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                runMaintenance(clock.nowMs(), retentionBound);
+            } catch (RuntimeException e) {
+                LOG.error("log maintenance pass failed", e);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops background maintenance, then closes every log cleanly, so the next start skips recovery. */
     @Override
     public void close() {
+        synchronized (this) {
+            if (maintenance != null) {
+                maintenance.shutdown();
+                try {
+                    if (!maintenance.awaitTermination(30, TimeUnit.SECONDS)) {
+                        LOG.warn("log maintenance did not stop within 30 s");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                maintenance = null;
+            }
+        }
         List<RuntimeException> failures = new ArrayList<>();
         logs.values().stream().sorted(Comparator.comparing(PartitionLog::dir)).forEach(log -> {
             try {

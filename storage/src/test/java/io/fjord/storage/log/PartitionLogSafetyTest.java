@@ -116,6 +116,15 @@ class PartitionLogSafetyTest {
             List<LogSegment> segments = log.segments();
             assertEquals(segments.get(segments.size() - 1).baseOffset(), log.recoveryPoint(),
                     "everything below the active segment is fsynced and need not be rescanned after a crash");
+            log.closeAbruptlyForTest();
+        }
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("t-0"), SMALL, clock)) {
+            List<LogSegment> segments = log.segments();
+            for (int i = 0; i < segments.size(); i++) {
+                assertEquals(i == segments.size() - 1, segments.get(i).wasRecovered(),
+                        "after a crash only the segment past the recovery point is rescanned (segment " + i + ")");
+            }
+            assertEquals(40, log.logEndOffset());
         }
     }
 

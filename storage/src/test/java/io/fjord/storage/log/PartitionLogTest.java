@@ -262,6 +262,8 @@ class PartitionLogTest {
         open(LogConfig.defaults().withOverrides(java.util.Map.of("segment.bytes", "300", "index.interval.bytes", "50")));
         assertFalse(Files.exists(dir.resolve(".clean-shutdown")), "the marker is cleared while the log is open");
         assertEquals(30, log.recoveryPoint());
+        assertTrue(log.segments().size() > 3);
+        assertTrue(log.segments().stream().noneMatch(LogSegment::wasRecovered), "a clean restart rescans nothing");
         assertEquals(before, Batches.readValues(log, 0));
         assertEquals(2, log.latestEpoch());
         assertEquals(Optional.of(new TimestampOffset(T0 + 17, 17)), log.findOffsetByTimestamp(T0 + 17));

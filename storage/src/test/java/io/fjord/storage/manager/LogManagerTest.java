@@ -102,6 +102,22 @@ class LogManagerTest {
     }
 
     @Test
+    void backgroundMaintenanceAppliesRetentionOnItsOwn() {
+        LogConfig config = LogConfig.defaults().withOverrides(Map.of("segment.bytes", "200", "retention.ms", "1000"));
+        try (LogManager manager = new LogManager(List.of(tmp.resolve("d")), topic -> config, clock)) {
+            PartitionLog log = manager.getOrCreateLog(new TopicPartition("t", 0));
+            for (int i = 0; i < 5; i++) {
+                log.appendAsLeader(Batches.of(T0, "v" + i), 0);
+            }
+            manager.startBackgroundMaintenance(10, tp -> log.logEndOffset());
+            assertThrows(IllegalStateException.class, () -> manager.startBackgroundMaintenance(10, tp -> 0L));
+            clock.advanceMs(2000);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> log.logStartOffset() == 5);
+        }
+    }
+
+    @Test
     void partitionDirectoryNamesRoundTrip() {
         assertEquals(new TopicPartition("a-b-c", 12), TopicPartition.fromDirName("a-b-c-12").orElseThrow());
         assertTrue(TopicPartition.fromDirName("lost+found").isEmpty());

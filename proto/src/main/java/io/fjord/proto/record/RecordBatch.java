@@ -269,28 +269,27 @@ public final class RecordBatch {
      * @throws CorruptRecordException naming the first problem
      */
     public void validateRecords() {
-        ByteBuffer section = recordsSection();
-        CompressionType codec = compressionType();
-        if (codec != CompressionType.NONE) {
-            byte[] compressed = new byte[section.remaining()];
-            section.get(compressed);
-            section = ByteBuffer.wrap(codec.decompress(compressed, 0, compressed.length));
-        }
         int count = recordCount();
         if (count <= 0) {
             throw new CorruptRecordException("batch has no records");
         }
-        long maxDelta = Long.MIN_VALUE;
-        try {
-            for (int i = 0; i < count; i++) {
-                maxDelta = Math.max(maxDelta, RecordCodec.skipValidated(section, i));
-            }
-        } catch (BufferUnderflowException e) {
-            throw new CorruptRecordException("records section ends inside a record (recordCount " + count + ")");
+        ByteBuffer section = recordsSection();
+        byte[] bytes;
+        int from;
+        int to;
+        CompressionType codec = compressionType();
+        if (codec != CompressionType.NONE || !section.hasArray()) {
+            byte[] stored = new byte[section.remaining()];
+            section.get(stored);
+            bytes = codec == CompressionType.NONE ? stored : codec.decompress(stored, 0, stored.length);
+            from = 0;
+            to = bytes.length;
+        } else {
+            bytes = section.array();
+            from = section.arrayOffset() + section.position();
+            to = section.arrayOffset() + section.limit();
         }
-        if (section.hasRemaining()) {
-            throw new CorruptRecordException(section.remaining() + " bytes follow the last of " + count + " records");
-        }
+        long maxDelta = new RecordsWalker(bytes, from, to).walk(count);
         if (timestampType() == TimestampType.CREATE_TIME && baseTimestamp() + maxDelta != maxTimestamp()) {
             throw new CorruptRecordException("maxTimestamp " + maxTimestamp() + " is not the largest record timestamp "
                     + (baseTimestamp() + maxDelta));

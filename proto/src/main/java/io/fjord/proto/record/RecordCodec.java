@@ -100,57 +100,6 @@ final class RecordCodec {
         }
     }
 
-    /**
-     * Checks one record without decoding it into objects: lengths stay inside the record, the offset delta is
-     * {@code expectedOffsetDelta}, and no field runs past the record's length. Returns its timestamp delta.
-     */
-    static long skipValidated(ByteBuffer in, int expectedOffsetDelta) {
-        int bodySize = Varints.readVarint(in);
-        if (bodySize < 0 || bodySize > in.remaining()) {
-            throw new CorruptRecordException("record " + expectedOffsetDelta + ": length " + bodySize + " but "
-                    + in.remaining() + " bytes remain in the batch");
-        }
-        int end = in.position() + bodySize;
-        ByteBuffer record = in.duplicate().limit(end);
-        record.get();
-        long timestampDelta = Varints.readVarlong(record);
-        int offsetDelta = Varints.readVarint(record);
-        if (offsetDelta != expectedOffsetDelta) {
-            throw new CorruptRecordException("record " + expectedOffsetDelta + " has offset delta " + offsetDelta
-                    + "; a producer batch numbers its records 0, 1, 2, ...");
-        }
-        skipBytesField(record, "key");
-        skipBytesField(record, "value");
-        int headerCount = Varints.readVarint(record);
-        if (headerCount < 0 || headerCount > record.remaining()) {
-            throw new CorruptRecordException("record " + expectedOffsetDelta + ": invalid header count " + headerCount);
-        }
-        for (int i = 0; i < headerCount; i++) {
-            if (Varints.readVarint(record.duplicate()) < 0) {
-                throw new CorruptRecordException("record " + expectedOffsetDelta + ": null header key");
-            }
-            skipBytesField(record, "header key");
-            skipBytesField(record, "header value");
-        }
-        if (record.hasRemaining()) {
-            throw new CorruptRecordException("record " + expectedOffsetDelta + ": length " + bodySize
-                    + " does not match its fields");
-        }
-        in.position(end);
-        return timestampDelta;
-    }
-
-    private static void skipBytesField(ByteBuffer in, String what) {
-        int length = Varints.readVarint(in);
-        if (length < -1 || length > in.remaining()) {
-            throw new CorruptRecordException(what + " length " + length + " is invalid (" + in.remaining()
-                    + " bytes left in the record)");
-        }
-        if (length > 0) {
-            in.position(in.position() + length);
-        }
-    }
-
     private static int bytesFieldSize(byte[] bytes) {
         return bytes == null ? 1 : Varints.sizeOfVarint(bytes.length) + bytes.length;
     }

@@ -43,6 +43,8 @@ class MalformedRecordsTest {
             }
         });
         assertTrue(viaIterator.getMessage().contains(messagePart), viaIterator.getMessage());
+        assertThrows(CorruptRecordException.class, batch::validateRecords,
+                "the leader's validator must reject what the decoder rejects");
     }
 
     private static byte[] oneRecordBatch(Bytes section) {
@@ -254,13 +256,26 @@ class MalformedRecordsTest {
             byte[] mutated = mutate(rnd, section, kinds, i);
             RecordBatch batch = TestBatches.wrap(TestBatches.withSection(good, mutated));
             batch.ensureValid();
+            boolean decoded;
             try {
                 batch.records();
+                decoded = true;
             } catch (CorruptRecordException expected) {
                 corrupt++;
+                decoded = false;
             } catch (RuntimeException | Error other) {
                 fail(codec + ": mutation " + i + " (" + kinds.get(i) + ") threw " + other, other);
+                return;
             }
+            try {
+                batch.validateRecords();
+            } catch (CorruptRecordException rejected) {
+                continue; // stricter than the decoder is fine (offset deltas, maxTimestamp)
+            } catch (RuntimeException | Error other) {
+                fail(codec + ": validating mutation " + i + " (" + kinds.get(i) + ") threw " + other, other);
+            }
+            assertTrue(decoded, codec + ": validator accepted mutation " + i + " (" + kinds.get(i)
+                    + ") that the decoder rejects");
         }
         assertTrue(corrupt > iterations / 4, codec + ": only " + corrupt + " mutations were detected");
     }

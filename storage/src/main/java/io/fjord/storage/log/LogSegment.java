@@ -116,14 +116,21 @@ public final class LogSegment implements AutoCloseable {
         return timeIndex;
     }
 
-    /** Whether appending {@code incomingBytes} ending at {@code incomingLastOffset} should go to a new segment. */
-    boolean shouldRoll(int incomingBytes, long incomingLastOffset, long nowMs, LogConfig config) {
+    /**
+     * Whether appending {@code incomingBytes} ending at {@code incomingLastOffset} should go to a new segment: it
+     * would pass {@code segment.bytes}, an index is full, the offsets would not fit, or {@code segment.ms} has passed.
+     * Time is Kafka's: the incoming batches' max timestamp minus the segment's first batch timestamp (so a replay of
+     * old data does not roll on every append), or the wall-clock age of the segment when it has no timestamps.
+     */
+    boolean shouldRoll(int incomingBytes, long incomingLastOffset, long incomingMaxTimestamp, long nowMs,
+                       LogConfig config) {
         if (sizeBytes == 0) {
             return false;
         }
-        long rollingTimestamp = firstBatchTimestamp >= 0 ? firstBatchTimestamp : createdMs;
+        long waitedMs = firstBatchTimestamp >= 0 && incomingMaxTimestamp >= 0
+                ? incomingMaxTimestamp - firstBatchTimestamp : nowMs - createdMs;
         return sizeBytes > config.segmentBytes() - incomingBytes
-                || nowMs - rollingTimestamp > config.segmentMs()
+                || waitedMs > config.segmentMs()
                 || offsetIndex.isFull()
                 || timeIndex.isFull()
                 || incomingLastOffset - baseOffset > Integer.MAX_VALUE;

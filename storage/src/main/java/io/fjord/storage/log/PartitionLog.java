@@ -201,7 +201,7 @@ public final class PartitionLog implements AutoCloseable {
             if (leaderEpoch > epochCache.latestEpoch()) {
                 epochCache.assign(leaderEpoch, first);
             }
-            appendToSegments(records, first, next - 1, summary.recordCount());
+            appendToSegments(records, first, next - 1, summary);
             return new LogAppendInfo(first, next - 1, summary.maxTimestamp(), summary.batchCount(),
                     summary.recordCount(), summary.sizeInBytes());
         });
@@ -232,13 +232,14 @@ public final class PartitionLog implements AutoCloseable {
                     epochCache.assign(epoch, batch.baseOffset());
                 }
             }
-            appendToSegments(records, summary.firstBaseOffset(), summary.lastOffset(), summary.recordCount());
+            appendToSegments(records, summary.firstBaseOffset(), summary.lastOffset(), summary);
             return new LogAppendInfo(summary.firstBaseOffset(), summary.lastOffset(), summary.maxTimestamp(),
                     summary.batchCount(), summary.recordCount(), summary.sizeInBytes());
         });
     }
 
-    private void appendToSegments(ByteBuffer records, long firstOffset, long lastOffset, int recordCount) {
+    private void appendToSegments(ByteBuffer records, long firstOffset, long lastOffset,
+                                  BatchValidator.Summary summary) {
         LogSegment active = segments.lastEntry().getValue();
         long now = clock.nowMs();
         if (active.sizeInBytes() == 0 && !active.canHoldOffset(lastOffset)) {
@@ -248,12 +249,12 @@ public final class PartitionLog implements AutoCloseable {
             active = LogSegment.create(dir, firstOffset, config, now);
             segments.put(firstOffset, active);
             directoryDirty = true;
-        } else if (active.shouldRoll(records.remaining(), lastOffset, now, config)) {
+        } else if (active.shouldRoll(records.remaining(), lastOffset, summary.maxTimestamp(), now, config)) {
             active = roll(Math.max(firstOffset, end.offset()));
         }
         active.append(records);
         publishEnd();
-        unflushedMessages += recordCount;
+        unflushedMessages += summary.recordCount();
         if (unflushedMessages >= config.flushMessages()) {
             flush();
         }

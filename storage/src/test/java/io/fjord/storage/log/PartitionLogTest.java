@@ -127,6 +127,18 @@ class PartitionLogTest {
     }
 
     @Test
+    void replayingOldTimestampsDoesNotRollEveryAppend() {
+        open(LogConfig.defaults().withOverrides(java.util.Map.of("segment.ms", "60000")));
+        long yearsAgo = T0 - 3L * 365 * 24 * 3600 * 1000;
+        for (int i = 0; i < 50; i++) {
+            log.appendAsLeader(Batches.of(yearsAgo + i, "old" + i), 0);
+        }
+        assertEquals(1, log.numberOfSegments(), "segment age is measured in record time, as in Kafka");
+        log.appendAsLeader(Batches.of(yearsAgo + 60_001, "later"), 0);
+        assertEquals(2, log.numberOfSegments(), "a batch more than segment.ms after the first one rolls");
+    }
+
+    @Test
     void findsOffsetsByTimestamp() {
         open(LogConfig.defaults().withOverrides(java.util.Map.of("segment.bytes", "300", "index.interval.bytes", "1")));
         for (int i = 0; i < 20; i++) {

@@ -18,29 +18,6 @@ final class BatchValidator {
     }
 
     /**
-     * Everything {@link #validate} checks for a producer batch, plus: no control or transactional batches (not
-     * supported yet), and a full walk of the records inside each batch ({@link RecordBatch#validateRecords()}).
-     */
-    static Summary validateFromProducer(ByteBuffer records, int maxMessageBytes) {
-        Summary summary = validate(records, maxMessageBytes, true);
-        RecordBatch batch = new RecordBatch();
-        int index = 0;
-        for (int p = records.position(); p < records.limit(); p += batch.sizeInBytes(), index++) {
-            batch.wrap(records, p);
-            if (batch.isControl() || batch.isTransactional()) {
-                throw new CorruptRecordException("batch " + index + " is a " + (batch.isControl() ? "control" : "transactional")
-                        + " batch; producers may not send those (transactions are not supported yet)");
-            }
-            try {
-                batch.validateRecords();
-            } catch (CorruptRecordException e) {
-                throw new CorruptRecordException("batch " + index + ": " + e.getMessage());
-            }
-        }
-        return summary;
-    }
-
-    /**
      * @param dense require {@code lastOffsetDelta == recordCount - 1} (true for producer batches)
      * @throws CorruptRecordException   naming the batch and the problem
      * @throws RecordTooLargeException if a batch exceeds {@code maxMessageBytes}

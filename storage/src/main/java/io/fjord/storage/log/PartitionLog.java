@@ -175,23 +175,44 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Appends producer batches as the leader of {@code leaderEpoch}: validates all of them (nothing is written if
-     * one is bad), then stamps base offsets from the log end and the epoch into the caller's buffer, which the log
-     * may keep no reference to afterwards.
+     * Appends producer batches as the leader of {@code leaderEpoch}: validates them fully first (see
+     * {@link ValidatedBatches}; nothing is written if one is bad), then stamps base offsets from the log end and the
+     * epoch into the caller's buffer.
      *
      * @throws CorruptRecordException  if a batch fails validation
      * @throws RecordTooLargeException if a batch exceeds {@code max.message.bytes}
      */
     public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
+        return appendAsLeader(ValidatedBatches.fromProducer(records, config.maxMessageBytes()), leaderEpoch);
+    }
+
+    /**
+     * Appends batches validated beforehand (on the request thread, outside this log's lock) as the leader of
+     * {@code leaderEpoch}: stamps base offsets from the log end and the epoch, then writes them. Each batch's size is
+     * checked again against this log's {@code max.message.bytes}, which may have changed since.
+     *
+     * @throws RecordTooLargeException if a batch exceeds {@code max.message.bytes}
+     * @throws IllegalStateException   if {@code leaderEpoch} is older than the log's latest epoch
+     */
+    public LogAppendInfo appendAsLeader(ValidatedBatches validated, int leaderEpoch) {
         return mutate(() -> {
             if (leaderEpoch < epochCache.latestEpoch()) {
                 throw new IllegalStateException("leader epoch " + leaderEpoch + " is below epoch "
                         + epochCache.latestEpoch() + " already in " + dir.getFileName() + ": a stale leader");
             }
-            BatchValidator.Summary summary = BatchValidator.validateFromProducer(records, config.maxMessageBytes());
+            ByteBuffer records = validated.records();
+            BatchValidator.Summary summary = validated.summary();
+            int maxMessageBytes = config.maxMessageBytes();
             long first = end.offset();
             long next = first;
             RecordBatch batch = new RecordBatch();
+            for (int p = records.position(); p < records.limit(); p += batch.sizeInBytes()) {
+                batch.wrap(records, p);
+                if (batch.sizeInBytes() > maxMessageBytes) {
+                    throw new RecordTooLargeException("a batch is " + batch.sizeInBytes()
+                            + " bytes, above max.message.bytes " + maxMessageBytes);
+                }
+            }
             for (int p = records.position(); p < records.limit(); p += batch.sizeInBytes()) {
                 batch.wrap(records, p);
                 batch.setBaseOffset(next);

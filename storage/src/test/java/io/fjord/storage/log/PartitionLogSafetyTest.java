@@ -50,6 +50,20 @@ class PartitionLogSafetyTest {
     }
 
     @Test
+    void batchesValidatedOutsideTheLockAreAppendedAndStillSizeChecked() {
+        try (PartitionLog log = PartitionLog.open(tmp.resolve("t-0"), SMALL, clock)) {
+            ValidatedBatches validated = ValidatedBatches.fromProducer(Batches.of(T0, "a", "b"), 1 << 20);
+            assertEquals(2, validated.recordCount());
+            assertEquals(0, log.appendAsLeader(validated, 0).firstOffset());
+            ValidatedBatches big = ValidatedBatches.fromProducer(Batches.sized(T0, 1, 500), 1 << 20);
+            log.updateConfig(SMALL.withOverrides(Map.of("max.message.bytes", "300")));
+            assertThrows(RecordTooLargeException.class, () -> log.appendAsLeader(big, 0),
+                    "max.message.bytes lowered after validation still applies");
+            assertEquals(2, log.logEndOffset());
+        }
+    }
+
+    @Test
     void producerBatchesAreCheckedRecordByRecord() {
         try (PartitionLog log = PartitionLog.open(tmp.resolve("t-0"), SMALL, clock)) {
             ByteBuffer lyingCount = Batches.of(T0, "a", "b");

@@ -9,7 +9,9 @@ import io.fjord.storage.log.LogAppendInfo;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.log.TopicPartition;
+import io.fjord.storage.manager.Formatter;
 import io.fjord.storage.manager.LogManager;
+import io.fjord.storage.manager.MetaProperties;
 import io.fjord.storage.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,18 +19,21 @@ import picocli.CommandLine.Option;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code fjord dev}: the embedded single-node default. Until the broker exists this runs what does: it opens the
- * storage engine on the data directory (recovering it if the last run stopped uncleanly), records this start in a
- * log, reads the history back, and says plainly what is not there yet.
+ * {@code fjord dev}: the embedded single-node default. Until the broker exists this runs what does: it formats the
+ * data directory on first use (the only command that formats by itself), opens the storage engine on it (recovering
+ * it if the last run stopped uncleanly), records this start in a log, reads the history back, and says plainly what
+ * is not there yet.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Start the embedded single-node Fjord (data in ./fjord-data).")
 final class DevCommand implements Callable<Integer> {
     static final TopicPartition STARTS = new TopicPartition("__dev_starts", 0);
+    static final int NODE_ID = 1;
 
     @Option(names = "--data-dir", defaultValue = "fjord-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -37,6 +42,12 @@ final class DevCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("Fjord dev: storage engine only. The broker, its gRPC listener on 9092 and the client"
                 + " tools are not built yet, so nothing listens on a port.");
+        if (MetaProperties.read(dataDir) == null) {
+            Formatter.format(dataDir, MetaProperties.randomId(new SecureRandom()), NODE_ID, new SecureRandom());
+            System.out.println("Formatted " + dataDir.toAbsolutePath() + " for a new single-node cluster.");
+        }
+        MetaProperties identity = Formatter.verify(List.of(dataDir), NODE_ID).get(0);
+        System.out.println("Cluster " + identity.clusterId() + ", node " + NODE_ID + ".");
         try (LogManager logs = new LogManager(List.of(dataDir), topic -> LogConfig.defaults(), Clock.SYSTEM)) {
             PartitionLog log = logs.getOrCreateLog(STARTS);
             long now = System.currentTimeMillis();

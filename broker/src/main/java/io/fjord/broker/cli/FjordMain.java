@@ -6,13 +6,23 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code fjord} executable. */
 @Command(name = "fjord", mixinStandardHelpOptions = true, version = "fjord 0.1.0-SNAPSHOT",
         description = "Fjord: a distributed, replicated, partitioned commit log.",
-        subcommands = {DevCommand.class, PerfCommand.class})
+        subcommands = {DevCommand.class, FormatCommand.class, FormatCommand.RandomId.class, PerfCommand.class})
 public final class FjordMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FjordMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Fjord's error handling: a failing command prints one line and exits 1. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new FjordMain());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("fjord " + commandLine.getCommandName() + ": " + e.getMessage());
+            return 1;
+        });
+        return cli;
     }
 
     @Override

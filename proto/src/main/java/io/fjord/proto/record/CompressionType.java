@@ -107,6 +107,53 @@ public enum CompressionType {
     /** Decompresses; a malformed input throws {@link CorruptRecordException} naming the codec. */
     public abstract byte[] decompress(byte[] src, int offset, int length);
 
+    /**
+     * Decompresses at most {@code maxBytes}: a section that expands further (a decompression bomb) is a
+     * {@link CorruptRecordException}, found after reading no more than {@code maxBytes + 1} bytes.
+     */
+    public byte[] decompress(byte[] src, int offset, int length, int maxBytes) {
+        if (this == NONE) {
+            return decompress(src, offset, length);
+        }
+        return drainBounded(this, src, offset, length, maxBytes);
+    }
+
+    /** The decompressing stream for this codec (not for {@link #NONE}). */
+    private InputStream decompressingStream(byte[] src, int offset, int length) throws IOException {
+        ByteArrayInputStream in = new ByteArrayInputStream(src, offset, length);
+        return switch (this) {
+            case GZIP -> new GZIPInputStream(in, 8 * 1024);
+            case SNAPPY -> new SnappyInputStream(in);
+            case LZ4 -> new LZ4FrameInputStream(in);
+            case ZSTD -> new com.github.luben.zstd.ZstdInputStream(in);
+            case NONE -> in;
+        };
+    }
+
+    private static byte[] drainBounded(CompressionType codec, byte[] src, int offset, int length, int maxBytes) {
+        if (codec == SNAPPY) {
+            byte[] out = codec.decompress(src, offset, length); // snappy's own decoder bounds each chunk (see above)
+            if (out.length > maxBytes) {
+                throw new CorruptRecordException("snappy records expand to " + out.length + " bytes, above the limit of "
+                        + maxBytes);
+            }
+            return out;
+        }
+        try (InputStream in = codec.decompressingStream(src, offset, length)) {
+            byte[] out = in.readNBytes(maxBytes + 1);
+            if (out.length > maxBytes) {
+                throw new CorruptRecordException(codec.displayName + " records expand beyond the limit of " + maxBytes
+                        + " bytes");
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CorruptRecordException c) {
+                throw c;
+            }
+            throw new CorruptRecordException("cannot decompress " + codec.displayName + " records: " + e.getMessage(), e);
+        }
+    }
+
     public static CompressionType forId(int id) {
         for (CompressionType type : values()) {
             if (type.id == id) {

@@ -269,6 +269,14 @@ public final class RecordBatch {
      * @throws CorruptRecordException naming the first problem
      */
     public void validateRecords() {
+        validateRecords(Integer.MAX_VALUE - 8);
+    }
+
+    /**
+     * {@link #validateRecords()} with a cap on the decompressed size of the records section: a section that expands
+     * beyond {@code maxDecompressedBytes} is corrupt (a decompression bomb), found without inflating it all.
+     */
+    public void validateRecords(int maxDecompressedBytes) {
         int count = recordCount();
         if (count <= 0) {
             throw new CorruptRecordException("batch has no records");
@@ -281,7 +289,8 @@ public final class RecordBatch {
         if (codec != CompressionType.NONE || !section.hasArray()) {
             byte[] stored = new byte[section.remaining()];
             section.get(stored);
-            bytes = codec == CompressionType.NONE ? stored : codec.decompress(stored, 0, stored.length);
+            bytes = codec == CompressionType.NONE ? stored
+                    : codec.decompress(stored, 0, stored.length, maxDecompressedBytes);
             from = 0;
             to = bytes.length;
         } else {

@@ -19,7 +19,7 @@ class ValidateRecordsTest {
         ByteBuffer batch = TestBatches.build(codec, TestBatches.randomInputs(new Random(9), 200));
         RecordBatch view = new RecordBatch(batch, 0);
         view.ensureValid();
-        assertDoesNotThrow(view::validateRecords);
+        assertDoesNotThrow(() -> view.validateRecords());
     }
 
     @Test
@@ -27,6 +27,28 @@ class ValidateRecordsTest {
         ByteBuffer heap = TestBatches.build(CompressionType.NONE, TestBatches.randomInputs(new Random(2), 20));
         ByteBuffer direct = ByteBuffer.allocateDirect(heap.remaining()).put(heap.duplicate()).flip();
         assertDoesNotThrow(() -> new RecordBatch(direct, 0).validateRecords());
+    }
+
+    @Test
+    void largeValuesWithThreeByteVarintsPass() {
+        RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE);
+        for (int i = 0; i < 3; i++) {
+            builder.append(1_700_000_000_000L + i, new byte[300], new byte[20_000 + i], Header.of("h", "v"));
+        }
+        RecordBatch batch = new RecordBatch(builder.build(), 0);
+        assertDoesNotThrow(() -> batch.validateRecords());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CompressionType.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)
+    void aSectionThatExpandsPastTheLimitIsRejectedWithoutInflatingIt(CompressionType codec) {
+        RecordBatchBuilder builder = new RecordBatchBuilder(codec);
+        builder.append(1L, null, new byte[200_000]); // zeros: compresses to almost nothing
+        RecordBatch batch = new RecordBatch(builder.build(), 0);
+        assertTrue(batch.sizeInBytes() < 20_000, "the test needs a highly compressible batch");
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> batch.validateRecords(100_000));
+        assertTrue(e.getMessage().contains("limit"), e.getMessage());
+        assertDoesNotThrow(() -> batch.validateRecords(300_000));
     }
 
     @Test

@@ -29,8 +29,20 @@ public record LogConfig(int segmentBytes, long segmentMs, int indexIntervalBytes
     public static final long DEFAULT_FLUSH_MESSAGES = Long.MAX_VALUE;
     public static final long DEFAULT_FLUSH_MS = Long.MAX_VALUE;
 
-    /** The smallest segment that can hold a batch header; a smaller {@code segment.bytes} is refused. */
+    /**
+     * The smallest {@code segment.bytes} accepted (Kafka's historical minimum). A batch larger than the segment size
+     * still goes into a segment of its own; tiny segments are for tests.
+     */
     public static final int MIN_SEGMENT_BYTES = 14;
+
+    /** Kafka topic configs that are not settings of the log itself: applied elsewhere, or not supported yet. */
+    private static final Map<String, String> NOT_LOG_SETTINGS = Map.of(
+            "cleanup.policy", "only 'delete' exists so far: log compaction is not supported yet",
+            "compression.type", "a topic-level setting the broker applies, not the log",
+            "min.insync.replicas", "a topic-level setting the broker applies, not the log",
+            "unclean.leader.election.enable", "a topic-level setting the controller applies, not the log",
+            "message.timestamp.type", "not supported yet: producers' CreateTime is kept",
+            "segment.jitter.ms", "not supported yet");
 
     public static LogConfig defaults() {
         return new LogConfig(DEFAULT_SEGMENT_BYTES, DEFAULT_SEGMENT_MS, DEFAULT_INDEX_INTERVAL_BYTES,
@@ -88,7 +100,9 @@ public record LogConfig(int segmentBytes, long segmentMs, int indexIntervalBytes
                 case "max.message.bytes" -> maxMsg = toInt(key, value);
                 case "flush.messages" -> flushMsgs = value;
                 case "flush.ms" -> flushEveryMs = value;
-                default -> throw new IllegalArgumentException("unknown log config '" + key + "' (known: "
+                default -> throw new IllegalArgumentException(NOT_LOG_SETTINGS.containsKey(key)
+                        ? "log config '" + key + "' is not a log setting here: " + NOT_LOG_SETTINGS.get(key)
+                        : "unknown log config '" + key + "' (known: "
                         + "segment.bytes, segment.ms, index.interval.bytes, segment.index.bytes, retention.ms, "
                         + "retention.bytes, max.message.bytes, flush.messages, flush.ms)");
             }

@@ -51,7 +51,7 @@ final class LogLoader {
             long nextBase = last ? Long.MAX_VALUE : baseOffsets.get(i + 1);
             boolean unflushed = !clean && nextBase > recoveryPoint;
             if (unflushed || !segment.loadClean()) {
-                long truncated = segment.recover(unflushed);
+                long truncated = segment.recover(recoveryPoint);
                 if (truncated > 0) {
                     LOG.warn("{} recovered segment {}: truncated {} invalid bytes at its tail", logPrefix, base,
                             truncated);

@@ -315,12 +315,11 @@ public final class LogSegment implements AutoCloseable {
     }
 
     /**
-     * Rebuilds the indexes by scanning every batch. With {@code truncateInvalidTail} (the segment may hold unflushed
-     * data) the log is truncated at the first torn, corrupt or out-of-order batch; without it (everything here was
-     * fsynced, so damage means a bad disk) such a batch is a {@link StorageException} and nothing is cut.
-     * Returns the number of bytes truncated.
+     * Rebuilds the indexes by scanning every batch and truncates the log at the first torn, corrupt or out-of-order
+     * batch, but only where data may be unflushed: if that batch starts below {@code recoveryPoint} (fsynced data,
+     * so damage means a bad disk) nothing is cut and a {@link StorageException} says why. Returns the bytes truncated.
      */
-    long recover(boolean truncateInvalidTail) {
+    long recover(long recoveryPoint) {
         recoveredOnLoad = true;
         try {
             offsetIndex.makeWritable();
@@ -344,10 +343,10 @@ public final class LogSegment implements AutoCloseable {
                 position = header.endPosition();
             }
             long truncated = log.sizeOnDisk() - position;
-            if (truncated > 0 && !truncateInvalidTail) {
+            if (truncated > 0 && next < recoveryPoint) {
                 throw new StorageException("segment " + log.path() + " holds " + truncated + " invalid bytes from"
-                        + " position " + position + " below the recovery point (fsynced data is damaged);"
-                        + " refusing to truncate it");
+                        + " position " + position + " (offset " + next + "), below the recovery point " + recoveryPoint
+                        + ": fsynced data is damaged; refusing to truncate it");
             }
             log.truncateTo(position);
             sizeBytes = position;

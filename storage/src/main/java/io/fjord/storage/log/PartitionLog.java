@@ -263,6 +263,9 @@ public final class PartitionLog implements AutoCloseable {
                                   BatchValidator.Summary summary) {
         LogSegment active = segments.lastEntry().getValue();
         long now = clock.nowMs();
+        if (firstOffset > end.offset()) {
+            markGapDurable(firstOffset);
+        }
         if (active.sizeInBytes() == 0 && !active.canHoldOffset(lastOffset)) {
             // an empty segment whose base is too far below the incoming offsets (a follower copying a gap)
             segments.remove(active.baseOffset());
@@ -279,6 +282,17 @@ public final class PartitionLog implements AutoCloseable {
         if (unflushedMessages >= config.flushMessages()) {
             flush();
         }
+    }
+
+    /**
+     * A follower is about to write at {@code firstOffset}, above the log end: the offsets between hold nothing. The
+     * data before the gap is fsynced and the recovery point moved past the gap, so recovery, which treats a segment
+     * ending short of the next one as lost data, never takes this gap for a hole.
+     */
+    private void markGapDurable(long firstOffset) {
+        flushLocked();
+        recoveryPoint = firstOffset;
+        recoveryPointCheckpoint.write(firstOffset);
     }
 
     private LogSegment roll(long baseOffset) {
@@ -601,6 +615,9 @@ public final class PartitionLog implements AutoCloseable {
                 segment.flush();
             } catch (StorageException e) {
                 if (segments.get(segment.baseOffset()) == segment) {
+                    // a failed fsync may have dropped dirty pages; a retry could "succeed" over them (Linux reports
+                    // a writeback error once), so the log must not be trusted any more
+                    takeOffline(e);
                     throw e;
                 }
                 return; // deleted meanwhile by retention or truncation; the next pass starts over
@@ -709,11 +726,17 @@ public final class PartitionLog implements AutoCloseable {
             try {
                 return mutation.get();
             } catch (StorageException e) {
-                if (offlineReason == null) {
-                    offlineReason = e.getMessage();
-                    LOG.error("{} is offline: {}", logPrefix, e.getMessage(), e);
-                }
+                takeOffline(e);
                 throw e;
+            }
+        }
+    }
+
+    private void takeOffline(StorageException cause) {
+        synchronized (lock) {
+            if (offlineReason == null) {
+                offlineReason = cause.getMessage();
+                LOG.error("{} is offline: {}", logPrefix, cause.getMessage(), cause);
             }
         }
     }

@@ -191,9 +191,15 @@ public final class LogManager implements AutoCloseable {
         return logDirs;
     }
 
-    /** Partitions that could not be loaded, with the reason. */
+    /** Partitions that could not be loaded or went offline since (an I/O error), with the reason. */
     public Map<TopicPartition, String> offlinePartitions() {
-        return Map.copyOf(offlinePartitions);
+        Map<TopicPartition, String> all = new java.util.HashMap<>(offlinePartitions);
+        logs.forEach((tp, log) -> {
+            if (log.offlineReason() != null) {
+                all.put(tp, log.offlineReason());
+            }
+        });
+        return Map.copyOf(all);
     }
 
     /** Directories that could not be used, with the reason. */
@@ -215,8 +221,9 @@ public final class LogManager implements AutoCloseable {
             try {
                 deleted += log.deleteOldSegments(nowMs, retentionBound.applyAsLong(e.getKey()));
                 log.maybeFlush(nowMs);
-            } catch (StorageException ex) {
-                LOG.error("maintenance of {} failed; the log is offline: {}", e.getKey(), ex.getMessage());
+            } catch (RuntimeException ex) {
+                // offline, or closed or deleted meanwhile: the other partitions still get their pass
+                LOG.error("maintenance of {} failed: {}", e.getKey(), ex.getMessage());
             }
         }
         return deleted;
@@ -251,6 +258,7 @@ public final class LogManager implements AutoCloseable {
     /** Stops background maintenance, then closes every log cleanly, so the next start skips recovery. */
     @Override
     public void close() {
+        boolean interrupted = false;
         synchronized (this) {
             if (maintenance != null) {
                 maintenance.shutdown();
@@ -259,7 +267,7 @@ public final class LogManager implements AutoCloseable {
                         LOG.warn("log maintenance did not stop within 30 s");
                     }
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    interrupted = true; // restored after the logs are closed: an interrupt would close their files
                 }
                 maintenance = null;
             }
@@ -272,6 +280,9 @@ public final class LogManager implements AutoCloseable {
                 failures.add(e);
             }
         });
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         if (!failures.isEmpty()) {
             StorageException error = new StorageException("failed to close " + failures.size() + " logs");
             failures.forEach(error::addSuppressed);

@@ -276,11 +276,12 @@ class LogModelTest {
         private void crash() {
             long recoveryPoint = log.recoveryPoint();
             log.closeAbruptlyForTest();
-            if (random.nextBoolean()) {
-                loseUnflushedTail(recoveryPoint);
-            }
+            boolean damaged = random.nextBoolean() && loseUnflushedTail(recoveryPoint);
             log = PartitionLog.open(dir, config, clock);
             long end = log.logEndOffset();
+            if (!damaged) {
+                assertEquals(logEnd, end, "a process crash with every file intact lost data");
+            }
             assertTrue(end >= recoveryPoint, "flushed data was lost: recovery point " + recoveryPoint + ", end " + end);
             assertTrue(end <= logEnd, "the log grew across a crash");
             if (end == logStart && log.logStartOffset() == logStart && end < logEnd
@@ -295,8 +296,11 @@ class LogModelTest {
             checkAllContents();
         }
 
-        /** Cuts the last segment's file somewhere after the recovery point, or appends garbage to it. */
-        private void loseUnflushedTail(long recoveryPoint) {
+        /**
+         * Cuts the last segment's file somewhere after the recovery point, or appends garbage to it. Returns false
+         * if it left the files alone.
+         */
+        private boolean loseUnflushedTail(long recoveryPoint) {
             try {
                 Path last;
                 try (var files = Files.list(dir)) {
@@ -304,7 +308,7 @@ class LogModelTest {
                 }
                 long base = Long.parseLong(last.getFileName().toString().replace(".log", ""));
                 if (base < recoveryPoint) {
-                    return; // flushed bytes in this file must not be touched: only unflushed data may be lost
+                    return false; // flushed bytes in this file must not be touched: only unflushed data may be lost
                 }
                 try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
                     if (random.nextBoolean()) {
@@ -316,6 +320,7 @@ class LogModelTest {
                         f.write(garbage);
                     }
                 }
+                return true;
             } catch (IOException e) {
                 throw new AssertionError(e);
             }

@@ -119,6 +119,47 @@ class PartitionLogSafetyTest {
     }
 
     @Test
+    void damageBelowTheRecoveryPointInTheActiveSegmentIsRefusedAfterACrash() throws Exception {
+        Path dir = tmp.resolve("t-0");
+        LogConfig everyAppendFsynced = LogConfig.defaults().withOverrides(Map.of("flush.messages", "1"));
+        PartitionLog log = PartitionLog.open(dir, everyAppendFsynced, clock);
+        for (int i = 0; i < 10; i++) {
+            log.appendAsLeader(Batches.of(T0, "acked" + i), 0);
+        }
+        assertEquals(10, log.recoveryPoint());
+        log.closeAbruptlyForTest();
+        Path segment = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+        long size = Files.size(segment);
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.seek(size / 3);
+            int b = f.read();
+            f.seek(size / 3);
+            f.write(b ^ 0x01);
+        }
+        StorageException e = assertThrows(StorageException.class, () -> PartitionLog.open(dir, everyAppendFsynced, clock));
+        assertTrue(e.getMessage().contains("below the recovery point 10"), e.getMessage());
+        assertEquals(size, Files.size(segment), "fsynced records were not truncated away");
+    }
+
+    @Test
+    void aFollowerGapAcrossSegmentsSurvivesACrash() {
+        Path dir = tmp.resolve("t-0");
+        LogConfig tiny = LogConfig.defaults().withOverrides(Map.of("segment.bytes", "100"));
+        PartitionLog log = PartitionLog.open(dir, tiny, clock);
+        long[] bases = {0, 1, 50, 51};
+        for (long base : bases) {
+            ByteBuffer fromLeader = Batches.of(T0, "at" + base);
+            new RecordBatch(fromLeader, 0).setBaseOffset(base);
+            log.appendAsFollower(fromLeader);
+        }
+        log.closeAbruptlyForTest();
+        try (PartitionLog reopened = PartitionLog.open(dir, tiny, clock)) {
+            assertEquals(52, reopened.logEndOffset(), "a process crash loses nothing the OS accepted");
+            assertEquals(List.of("at50", "at51"), Batches.readValues(reopened, 50));
+        }
+    }
+
+    @Test
     void backgroundFlushMovesTheRecoveryPointPastRolledSegments() {
         try (PartitionLog log = PartitionLog.open(tmp.resolve("t-0"), SMALL, clock)) {
             for (int i = 0; i < 40; i++) {

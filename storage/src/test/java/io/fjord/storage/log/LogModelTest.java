@@ -49,7 +49,7 @@ class LogModelTest {
 
     @Test
     void randomOperationsMatchTheModel() {
-        Seeds.run(getClass().getSimpleName(), "randomOperationsMatchTheModel", DEFAULT_SEEDS, this::runSeed);
+        Seeds.run(getClass(), "randomOperationsMatchTheModel", DEFAULT_SEEDS, this::runSeed);
     }
 
     private void runSeed(long seed) {
@@ -393,11 +393,12 @@ class LogModelTest {
     void seedRunnerReportsTheSeed() {
         long[] seeds = {1, 2, 3};
         AssertionError e = assertThrows(AssertionError.class,
-                () -> Seeds.run("X", "y", seeds, seed -> assertTrue(seed != 2, "boom")));
-        assertTrue(e.getMessage().startsWith("seed 2 failed") && e.getMessage().contains("-Dfjord.test.seed=2"),
+                () -> Seeds.run(LogModelTest.class, "y", seeds, seed -> assertTrue(seed != 2, "boom")));
+        assertTrue(e.getMessage().startsWith("seed 2 failed") && e.getMessage().contains("-Dfjord.test.seed=2")
+                && e.getMessage().contains("-pl storage ") && e.getMessage().contains("-Dtest=LogModelTest#y"),
                 e.getMessage());
         List<Long> seen = new ArrayList<>();
-        Seeds.run("X", "y", seeds, seen::add);
+        Seeds.run(LogModelTest.class, "y", seeds, seen::add);
         assertEquals(List.of(1L, 2L, 3L), seen);
     }
 }

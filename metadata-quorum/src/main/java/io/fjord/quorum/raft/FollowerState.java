@@ -1,0 +1,64 @@
+package io.fjord.quorum.raft;
+
+/** Follows {@code leaderId} in {@code epoch}: fetches from it, one request in flight at a time. */
+final class FollowerState implements EpochState {
+    private final int epoch;
+    private final int leaderId;
+    private final int votedFor;
+    private long fetchDeadlineMs;
+    private long fetchInFlightUntilMs = Long.MIN_VALUE;
+    private long outstandingCorrelationId = -1;
+    private long nextCorrelationId;
+
+    FollowerState(int epoch, int leaderId, int votedFor, long fetchDeadlineMs) {
+        this.epoch = epoch;
+        this.leaderId = leaderId;
+        this.votedFor = votedFor;
+        this.fetchDeadlineMs = fetchDeadlineMs;
+    }
+
+    @Override
+    public int epoch() {
+        return epoch;
+    }
+
+    @Override
+    public int leaderId() {
+        return leaderId;
+    }
+
+    int votedFor() {
+        return votedFor;
+    }
+
+    long fetchDeadlineMs() {
+        return fetchDeadlineMs;
+    }
+
+    /** The leader answered: the fetch timeout starts again. */
+    void heardFromLeader(long nowMs, long fetchTimeoutMs) {
+        fetchDeadlineMs = nowMs + fetchTimeoutMs;
+        fetchInFlightUntilMs = Long.MIN_VALUE;
+    }
+
+    boolean canSendFetch(long nowMs) {
+        return nowMs >= fetchInFlightUntilMs;
+    }
+
+    /** Starts a fetch; returns its correlation id. */
+    long fetchSent(long nowMs, long requestTimeoutMs) {
+        fetchInFlightUntilMs = nowMs + requestTimeoutMs;
+        outstandingCorrelationId = nextCorrelationId++;
+        return outstandingCorrelationId;
+    }
+
+    /** Whether a response answers the fetch in flight (not a duplicate, not an answer to an abandoned one). */
+    boolean isOutstanding(long correlationId) {
+        return correlationId == outstandingCorrelationId && fetchInFlightUntilMs != Long.MIN_VALUE;
+    }
+
+    @Override
+    public String name() {
+        return "Follower";
+    }
+}

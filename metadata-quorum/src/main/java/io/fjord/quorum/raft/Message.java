@@ -1,0 +1,57 @@
+package io.fjord.quorum.raft;
+
+import java.util.List;
+
+/**
+ * The quorum protocol (KIP-595, pull-based): every message carries the sender's epoch. Pure values; the transport
+ * maps them to gRPC.
+ */
+public sealed interface Message {
+    /** Sender's current epoch (for requests, the epoch the request is about). */
+    int epoch();
+
+    /** Protocol outcomes carried in responses. */
+    enum Error { NONE, FENCED_LEADER_EPOCH, NOT_LEADER, UNKNOWN_LEADER_EPOCH }
+
+    /**
+     * A (pre-)vote request from a candidate. For a pre-vote, {@code epoch} is the epoch the candidate would campaign
+     * in; nobody's state changes.
+     */
+    record VoteRequest(int epoch, int candidateId, OffsetAndEpoch lastLog, boolean preVote) implements Message {
+    }
+
+    record VoteResponse(int epoch, int leaderId, boolean granted, boolean preVote) implements Message {
+    }
+
+    /** Sent by a new leader to every voter so they stop waiting for an election. */
+    record BeginQuorumEpoch(int epoch, int leaderId) implements Message {
+    }
+
+    record BeginQuorumEpochResponse(int epoch, Error error) implements Message {
+    }
+
+    /** Sent by a leader that is shutting down, naming the voters it prefers as successors, best first. */
+    record EndQuorumEpoch(int epoch, int leaderId, List<Integer> preferredSuccessors) implements Message {
+    }
+
+    /**
+     * A follower or observer asks for entries from {@code fetchOffset}; {@code lastFetchedEpoch} is its last epoch.
+     * {@code correlationId} is echoed in the response, so a follower acts only on the answer to its outstanding
+     * request (a duplicated or late answer must not start a second fetch loop).
+     */
+    record FetchRequest(int epoch, int replicaId, long fetchOffset, int lastFetchedEpoch, long correlationId)
+            implements Message {
+    }
+
+    /**
+     * Entries (possibly none) and the leader's high watermark; or a diverging epoch telling the follower where its
+     * log parts from the leader's; or an error with the responder's view of epoch and leader.
+     */
+    record FetchResponse(int epoch, int leaderId, Error error, List<LogEntry> entries, long highWatermark,
+                         OffsetAndEpoch divergingEpoch, long correlationId) implements Message {
+    }
+
+    /** A message in flight. */
+    record Envelope(int from, int to, Message body) {
+    }
+}

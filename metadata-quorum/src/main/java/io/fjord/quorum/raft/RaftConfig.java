@@ -1,0 +1,21 @@
+package io.fjord.quorum.raft;
+
+/**
+ * Timing and sizing of the quorum.
+ *
+ * @param electionTimeoutMs  base election timeout; each wait is randomized in [base, 2 * base)
+ * @param fetchTimeoutMs     a follower that has not heard from its leader for this long starts an election
+ * @param requestTimeoutMs   an unanswered request is sent again after this long
+ * @param fetchMaxEntries    entries returned by one fetch at most
+ */
+public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long requestTimeoutMs, int fetchMaxEntries) {
+    public RaftConfig {
+        if (electionTimeoutMs <= 0 || fetchTimeoutMs <= 0 || requestTimeoutMs <= 0 || fetchMaxEntries <= 0) {
+            throw new IllegalArgumentException("quorum timeouts and fetch size must be positive: " + this);
+        }
+    }
+
+    public static RaftConfig defaults() {
+        return new RaftConfig(1000, 2000, 500, 500);
+    }
+}

@@ -1,0 +1,486 @@
+package io.fjord.quorum.raft;
+
+import io.fjord.quorum.raft.Message.BeginQuorumEpoch;
+import io.fjord.quorum.raft.Message.BeginQuorumEpochResponse;
+import io.fjord.quorum.raft.Message.EndQuorumEpoch;
+import io.fjord.quorum.raft.Message.Envelope;
+import io.fjord.quorum.raft.Message.Error;
+import io.fjord.quorum.raft.Message.FetchRequest;
+import io.fjord.quorum.raft.Message.FetchResponse;
+import io.fjord.quorum.raft.Message.VoteRequest;
+import io.fjord.quorum.raft.Message.VoteResponse;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+
+import static io.fjord.quorum.raft.QuorumState.NONE;
+
+/**
+ * The pure Raft core of one node (KIP-595: pull-based replication, pre-vote, epochs), after etcd's raft: it has no
+ * threads, clocks, sockets or files. A driver feeds it messages ({@link #handle}) and time ({@link #tick}), sends
+ * what {@link #drainOutbound} returns, and calls {@link #append} on the leader. Durability goes through the two
+ * ports it is given: {@link QuorumStateStore#write} (epoch and vote, durable before any vote is answered) and
+ * {@link RaftLog#flush} (before a leader counts its own entries or a follower fetches past them).
+ *
+ * <p>The states and their transitions are in {@link EpochState}. Safety rests on: one vote per voter per epoch
+ * (persisted), votes only for candidates whose log is at least as up to date, a leader that never truncates, the
+ * high watermark counting only once an entry of the leader's own epoch is on a majority, and followers truncating
+ * to where their log diverges from the leader's by epoch, never below the high watermark.
+ *
+ * <p>Not thread-safe: one driver thread owns it.
+ */
+public final class RaftNode {
+    private static final byte[] LEADER_CHANGE = new byte[0];
+
+    private final int localId;
+    private final Set<Integer> voters;
+    private final RaftLog log;
+    private final QuorumStateStore store;
+    private final RandomGenerator random;
+    private final RaftConfig config;
+    private final List<Envelope> outbound = new ArrayList<>();
+    private EpochState state;
+    private long highWatermark;
+    private boolean discoverySent;
+    private long lastDiscoveryMs;
+
+    public RaftNode(int localId, Set<Integer> voters, RaftLog log, QuorumStateStore store, RandomGenerator random,
+                    RaftConfig config, long nowMs) {
+        this.localId = localId;
+        this.voters = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(voters)); // ordered: deterministic
+        this.log = log;
+        this.store = store;
+        this.random = random;
+        this.config = config;
+        this.highWatermark = log.startOffset();
+        QuorumState persisted = store.read();
+        if (persisted.leaderId() != NONE && persisted.leaderId() != localId) {
+            state = new FollowerState(persisted.epoch(), persisted.leaderId(), persisted.votedFor(),
+                    nowMs + config.fetchTimeoutMs());
+        } else {
+            // a leader that restarts cannot resume its epoch (its in-memory progress is gone): it waits, keeping its vote
+            state = new UnattachedState(persisted.epoch(), persisted.votedFor(), nowMs + electionTimeout());
+        }
+    }
+
+    public int localId() {
+        return localId;
+    }
+
+    public boolean isVoter() {
+        return voters.contains(localId);
+    }
+
+    public int epoch() {
+        return state.epoch();
+    }
+
+    /** The leader this node knows for its epoch, or {@link QuorumState#NONE}. */
+    public int leaderId() {
+        return state instanceof ResignedState ? NONE : state.leaderId();
+    }
+
+    public boolean isLeader() {
+        return state instanceof LeaderState;
+    }
+
+    public String stateName() {
+        return state.name();
+    }
+
+    /** Entries below this offset are committed (on a majority of voters) and will never change. */
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    public RaftLog log() {
+        return log;
+    }
+
+    /** Messages produced since the last call, in order. */
+    public List<Envelope> drainOutbound() {
+        List<Envelope> out = new ArrayList<>(outbound);
+        outbound.clear();
+        return out;
+    }
+
+    /**
+     * Appends {@code data} as the leader; returns its offset. The entry is committed once {@link #highWatermark()}
+     * passes it.
+     *
+     * @throws NotLeaderException if this node is not the leader
+     */
+    public long append(byte[] data) {
+        if (!(state instanceof LeaderState leader)) {
+            throw new NotLeaderException(leaderId(), state.epoch());
+        }
+        long offset = log.endOffset();
+        log.append(List.of(new LogEntry(offset, leader.epoch(), false, data)));
+        log.flush();
+        maybeAdvanceHighWatermark(leader);
+        return offset;
+    }
+
+    /** Committed entries from {@code fromOffset}, at most {@code maxEntries}. */
+    public List<LogEntry> readCommitted(long fromOffset, int maxEntries) {
+        long available = highWatermark - fromOffset;
+        if (available <= 0) {
+            return List.of();
+        }
+        return log.read(fromOffset, (int) Math.min(maxEntries, available));
+    }
+
+    /** Graceful hand-over: a leader stops taking appends and asks the voters to elect a successor now. */
+    public void resign(long nowMs) {
+        if (state instanceof LeaderState leader) {
+            List<Integer> successors = new ArrayList<>(leader.fetchedOffsets().keySet());
+            successors.retainAll(voters);
+            successors.sort(Comparator.comparing((Integer id) -> leader.fetchedOffsets().get(id)).reversed());
+            state = new ResignedState(leader.epoch(), localId, nowMs + electionTimeout());
+            for (int voter : voters) {
+                if (voter != localId) {
+                    send(voter, new EndQuorumEpoch(leader.epoch(), localId, successors));
+                }
+            }
+        }
+    }
+
+    /** Advances timers: elections, fetches, retries. */
+    public void tick(long nowMs) {
+        if (state instanceof UnattachedState u) {
+            if (isVoter() && nowMs >= u.electionDeadlineMs()) {
+                toProspective(nowMs);
+            } else if (!isVoter() && (!discoverySent || nowMs - lastDiscoveryMs >= config.requestTimeoutMs())) {
+                discoverySent = true; // an observer asks a random voter who leads
+                lastDiscoveryMs = nowMs;
+                List<Integer> all = new ArrayList<>(voters);
+                send(all.get(random.nextInt(all.size())),
+                        new FetchRequest(u.epoch(), localId, log.endOffset(), log.lastEpoch(), -1));
+            }
+        } else if (state instanceof ProspectiveState p) {
+            if (nowMs >= p.deadlineMs()) {
+                toProspective(nowMs);
+            }
+        } else if (state instanceof CandidateState c) {
+            if (nowMs >= c.deadlineMs()) {
+                toProspective(nowMs);
+            }
+        } else if (state instanceof FollowerState f) {
+            if (nowMs >= f.fetchDeadlineMs()) {
+                if (isVoter()) {
+                    toProspective(nowMs);
+                } else {
+                    toUnattached(f.epoch(), NONE, nowMs);
+                }
+            } else {
+                maybeSendFetch(f, nowMs);
+            }
+        } else if (state instanceof LeaderState l) {
+            if (nowMs - l.lastBeginQuorumSentMs() >= config.requestTimeoutMs()) {
+                sendBeginQuorum(l, nowMs);
+            }
+        } else if (state instanceof ResignedState r && nowMs >= r.electionDeadlineMs()) {
+            toProspective(nowMs);
+        }
+    }
+
+    /** Processes one inbound message. */
+    public void handle(Envelope envelope, long nowMs) {
+        int from = envelope.from();
+        Message body = envelope.body();
+        if (body instanceof VoteRequest r) {
+            onVoteRequest(from, r, nowMs);
+        } else if (body instanceof VoteResponse r) {
+            onVoteResponse(from, r, nowMs);
+        } else if (body instanceof BeginQuorumEpoch b) {
+            onBeginQuorumEpoch(from, b, nowMs);
+        } else if (body instanceof BeginQuorumEpochResponse r) {
+            observeEpoch(r.epoch(), NONE, nowMs);
+            if (state instanceof LeaderState l && r.epoch() == l.epoch() && r.error() == Error.NONE) {
+                l.acknowledge(from);
+            }
+        } else if (body instanceof EndQuorumEpoch e) {
+            onEndQuorumEpoch(e, nowMs);
+        } else if (body instanceof FetchRequest f) {
+            onFetchRequest(from, f, nowMs);
+        } else if (body instanceof FetchResponse r) {
+            onFetchResponse(from, r, nowMs);
+        }
+    }
+
+    // ---- elections ----
+
+    private void onVoteRequest(int from, VoteRequest r, long nowMs) {
+        if (!isVoter()) {
+            return;
+        }
+        if (r.preVote()) {
+            boolean grant = r.epoch() > state.epoch() && r.lastLog().compareTo(lastLog()) >= 0 && !leaderIsAlive(nowMs);
+            send(from, new VoteResponse(state.epoch(), leaderId(), grant, true));
+            return;
+        }
+        if (r.epoch() < state.epoch()) {
+            send(from, new VoteResponse(state.epoch(), leaderId(), false, false));
+            return;
+        }
+        if (r.epoch() > state.epoch()) {
+            toUnattached(r.epoch(), NONE, nowMs);
+        }
+        int votedFor = currentVotedFor();
+        if (state instanceof FollowerState f && f.votedFor() == NONE) {
+            votedFor = localId; // it follows a leader of this epoch: no new vote in it
+        }
+        boolean grant = (votedFor == NONE || votedFor == r.candidateId()) && r.lastLog().compareTo(lastLog()) >= 0
+                && !(state instanceof FollowerState);
+        if (grant) {
+            if (votedFor != r.candidateId()) {
+                store.write(new QuorumState(state.epoch(), r.candidateId(), NONE));
+            }
+            state = new UnattachedState(state.epoch(), r.candidateId(), nowMs + electionTimeout());
+        }
+        send(from, new VoteResponse(state.epoch(), leaderId(), grant, false));
+    }
+
+    private boolean leaderIsAlive(long nowMs) {
+        return state instanceof LeaderState || state instanceof FollowerState f && nowMs < f.fetchDeadlineMs();
+    }
+
+    private void onVoteResponse(int from, VoteResponse r, long nowMs) {
+        observeEpoch(r.epoch(), r.leaderId(), nowMs);
+        if (!r.granted() || !voters.contains(from)) {
+            return;
+        }
+        if (r.preVote() && state instanceof ProspectiveState p && r.epoch() <= p.epoch()) {
+            if (p.grant(from) >= majority()) {
+                toCandidate(nowMs);
+            }
+        } else if (!r.preVote() && state instanceof CandidateState c && r.epoch() == c.epoch()) {
+            if (c.grant(from) >= majority()) {
+                toLeader(nowMs);
+            }
+        }
+    }
+
+    private void onBeginQuorumEpoch(int from, BeginQuorumEpoch b, long nowMs) {
+        if (b.epoch() < state.epoch()) {
+            send(from, new BeginQuorumEpochResponse(state.epoch(), Error.FENCED_LEADER_EPOCH));
+            return;
+        }
+        boolean alreadyFollowing = state instanceof FollowerState f && f.epoch() == b.epoch()
+                && f.leaderId() == b.leaderId();
+        if (!alreadyFollowing && !(state instanceof LeaderState) && !(state instanceof ResignedState
+                && b.epoch() == state.epoch())) {
+            toFollower(b.epoch(), b.leaderId(), nowMs);
+        }
+        send(from, new BeginQuorumEpochResponse(state.epoch(), Error.NONE));
+    }
+
+    private void onEndQuorumEpoch(EndQuorumEpoch e, long nowMs) {
+        observeEpoch(e.epoch(), NONE, nowMs);
+        if (state instanceof FollowerState f && f.epoch() == e.epoch() && f.leaderId() == e.leaderId() && isVoter()) {
+            int rank = e.preferredSuccessors().indexOf(localId);
+            long backoffMs = rank < 0 ? electionTimeout() : rank * config.electionTimeoutMs() / 4;
+            store.write(new QuorumState(f.epoch(), f.votedFor(), NONE));
+            state = new UnattachedState(f.epoch(), f.votedFor(), nowMs + backoffMs);
+        }
+    }
+
+    private void toProspective(long nowMs) {
+        int abandoned = state instanceof FollowerState f ? f.leaderId()
+                : state instanceof ProspectiveState previous ? previous.abandonedLeaderId() : NONE;
+        ProspectiveState p = new ProspectiveState(state.epoch(), currentVotedFor(), abandoned, localId,
+                nowMs + electionTimeout());
+        state = p;
+        if (p.grant(localId) >= majority()) {
+            toCandidate(nowMs);
+            return;
+        }
+        for (int voter : voters) {
+            if (voter != localId) {
+                send(voter, new VoteRequest(p.epoch() + 1, localId, lastLog(), true));
+            }
+        }
+    }
+
+    private void toCandidate(long nowMs) {
+        int epoch = state.epoch() + 1;
+        store.write(new QuorumState(epoch, localId, NONE));
+        CandidateState c = new CandidateState(epoch, localId, nowMs + electionTimeout());
+        state = c;
+        if (c.grant(localId) >= majority()) {
+            toLeader(nowMs);
+            return;
+        }
+        for (int voter : voters) {
+            if (voter != localId) {
+                send(voter, new VoteRequest(epoch, localId, lastLog(), false));
+            }
+        }
+    }
+
+    private void toLeader(long nowMs) {
+        int epoch = state.epoch();
+        store.write(new QuorumState(epoch, localId, localId));
+        long start = log.endOffset();
+        log.append(List.of(new LogEntry(start, epoch, true, LEADER_CHANGE)));
+        log.flush();
+        LeaderState leader = new LeaderState(epoch, localId, start, voters, nowMs);
+        state = leader;
+        sendBeginQuorum(leader, nowMs);
+        maybeAdvanceHighWatermark(leader);
+    }
+
+    private void sendBeginQuorum(LeaderState leader, long nowMs) {
+        for (int voter : leader.votersToCallIn(nowMs, config.fetchTimeoutMs())) {
+            send(voter, new BeginQuorumEpoch(leader.epoch(), localId));
+        }
+        leader.beginQuorumSent(nowMs);
+    }
+
+    private void toFollower(int epoch, int leaderId, long nowMs) {
+        int votedFor = epoch == state.epoch() ? currentVotedFor() : NONE;
+        store.write(new QuorumState(epoch, votedFor, leaderId));
+        FollowerState follower = new FollowerState(epoch, leaderId, votedFor, nowMs + config.fetchTimeoutMs());
+        state = follower;
+        maybeSendFetch(follower, nowMs);
+    }
+
+    private void toUnattached(int epoch, int votedFor, long nowMs) {
+        store.write(new QuorumState(epoch, votedFor, NONE));
+        state = new UnattachedState(epoch, votedFor, nowMs + electionTimeout());
+    }
+
+    /** A message showed a newer epoch, or the leader of this one: follow it before anything else. */
+    private void observeEpoch(int epoch, int leaderId, long nowMs) {
+        boolean knownLeader = leaderId != NONE && leaderId != localId;
+        if (epoch > state.epoch()) {
+            if (knownLeader) {
+                toFollower(epoch, leaderId, nowMs);
+            } else {
+                toUnattached(epoch, NONE, nowMs);
+            }
+        } else if (epoch == state.epoch() && knownLeader && (state instanceof UnattachedState
+                || state instanceof ProspectiveState p && p.abandonedLeaderId() != leaderId
+                || state instanceof CandidateState)) {
+            toFollower(epoch, leaderId, nowMs);
+        }
+    }
+
+    private int currentVotedFor() {
+        if (state instanceof UnattachedState u) {
+            return u.votedFor();
+        } else if (state instanceof ProspectiveState p) {
+            return p.votedFor();
+        } else if (state instanceof FollowerState f) {
+            return f.votedFor();
+        }
+        return localId; // candidate, leader or resigned: voted for itself in this epoch
+    }
+
+    // ---- replication ----
+
+    private void onFetchRequest(int from, FetchRequest f, long nowMs) {
+        if (!(state instanceof LeaderState leader)) {
+            Error error = f.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.NOT_LEADER;
+            send(from, new FetchResponse(state.epoch(), leaderId(), error, List.of(), highWatermark, null,
+                    f.correlationId()));
+            return;
+        }
+        if (f.epoch() != leader.epoch()) {
+            Error error = f.epoch() < leader.epoch() ? Error.FENCED_LEADER_EPOCH : Error.UNKNOWN_LEADER_EPOCH;
+            send(from, new FetchResponse(leader.epoch(), localId, error, List.of(), highWatermark, null,
+                    f.correlationId()));
+            return;
+        }
+        if (f.fetchOffset() > log.startOffset() || f.lastFetchedEpoch() > 0) {
+            OffsetAndEpoch end = log.endOffsetForEpoch(f.lastFetchedEpoch());
+            if (end.epoch() != f.lastFetchedEpoch() || end.offset() < f.fetchOffset()) {
+                send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, List.of(), highWatermark, end,
+                        f.correlationId()));
+                return;
+            }
+        }
+        leader.updateReplica(from, f.fetchOffset(), nowMs);
+        maybeAdvanceHighWatermark(leader);
+        List<LogEntry> entries = log.read(f.fetchOffset(), config.fetchMaxEntries());
+        send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null,
+                f.correlationId()));
+    }
+
+    private void onFetchResponse(int from, FetchResponse r, long nowMs) {
+        observeEpoch(r.epoch(), r.leaderId(), nowMs);
+        if (!(state instanceof FollowerState follower) || follower.leaderId() != from || r.epoch() != follower.epoch()
+                || !follower.isOutstanding(r.correlationId()) || r.error() != Error.NONE) {
+            return;
+        }
+        follower.heardFromLeader(nowMs, config.fetchTimeoutMs());
+        if (r.divergingEpoch() != null) {
+            truncateToDivergence(r.divergingEpoch());
+        } else if (!r.entries().isEmpty() && r.entries().get(0).offset() == log.endOffset()) {
+            log.append(r.entries());
+            log.flush();
+        }
+        long newHighWatermark = Math.min(r.highWatermark(), log.endOffset());
+        if (newHighWatermark > highWatermark) {
+            highWatermark = newHighWatermark;
+        }
+        maybeSendFetch(follower, nowMs);
+    }
+
+    /** Kafka's truncateToEndOffset: cut the log where it stops agreeing with the leader's, by epoch. */
+    private void truncateToDivergence(OffsetAndEpoch leaderEnd) {
+        OffsetAndEpoch localEnd = log.endOffsetForEpoch(leaderEnd.epoch());
+        long truncateTo = localEnd.epoch() == leaderEnd.epoch()
+                ? Math.min(localEnd.offset(), leaderEnd.offset()) : localEnd.offset();
+        if (truncateTo < highWatermark) {
+            throw new IllegalStateException("node " + localId + " asked to truncate to " + truncateTo
+                    + " below its high watermark " + highWatermark + ": committed entries would be lost");
+        }
+        if (truncateTo < log.endOffset()) {
+            log.truncateTo(truncateTo);
+        }
+    }
+
+    private void maybeSendFetch(FollowerState follower, long nowMs) {
+        if (follower.canSendFetch(nowMs)) {
+            long correlationId = follower.fetchSent(nowMs, config.requestTimeoutMs());
+            send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, log.endOffset(), log.lastEpoch(),
+                    correlationId));
+        }
+    }
+
+    private void maybeAdvanceHighWatermark(LeaderState leader) {
+        long majority = leader.majorityOffset(log.endOffset());
+        if (majority > leader.epochStartOffset() && majority > highWatermark) {
+            highWatermark = majority;
+        }
+    }
+
+    // ---- helpers ----
+
+    private OffsetAndEpoch lastLog() {
+        return new OffsetAndEpoch(log.endOffset(), log.lastEpoch());
+    }
+
+    private int majority() {
+        return voters.size() / 2 + 1;
+    }
+
+    private long electionTimeout() {
+        return config.electionTimeoutMs() + random.nextLong(config.electionTimeoutMs());
+    }
+
+    private void send(int to, Message body) {
+        outbound.add(new Envelope(localId, to, body));
+    }
+
+    @Override
+    public String toString() {
+        return "[Quorum node=" + localId + " epoch=" + state.epoch() + " " + state.name() + " leader=" + leaderId()
+                + " hw=" + highWatermark + " end=" + log.endOffset() + "]";
+    }
+}

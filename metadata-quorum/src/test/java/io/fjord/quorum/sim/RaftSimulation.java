@@ -1,0 +1,401 @@
+package io.fjord.quorum.sim;
+
+import io.fjord.quorum.raft.LogEntry;
+import io.fjord.quorum.raft.Message;
+import io.fjord.quorum.raft.Message.Envelope;
+import io.fjord.quorum.raft.QuorumState;
+import io.fjord.quorum.raft.QuorumStateStore;
+import io.fjord.quorum.raft.RaftConfig;
+import io.fjord.quorum.raft.RaftNode;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the production {@link RaftNode} for a cluster picked by one seed (1, 3 or 5 voters, 0-2 observers) over a
+ * simulated clock, network (delay, loss, duplication, reordering, symmetric and one-way partitions) and disk
+ * (unflushed entries lost on crash, torn tails), with crashes and restarts; checks the safety invariants after every
+ * event; then heals everything and checks that a leader emerges and a new entry commits on every voter in time.
+ */
+final class RaftSimulation {
+    static final long TICK_MS = 10;
+    static final long CHAOS_MS = 15_000;
+    static final long HEAL_BOUND_MS = 30_000;
+
+    private final long seed;
+    private final Random random;
+    private final RaftConfig config = new RaftConfig(200, 400, 100, 50);
+    private final Set<Integer> voters = new TreeSet<>();
+    private final List<Integer> allIds = new ArrayList<>();
+    private final Map<Integer, InMemoryRaftLog> logs = new HashMap<>();
+    private final Map<Integer, Store> stores = new HashMap<>();
+    private final Map<Integer, RaftNode> live = new HashMap<>();
+    private final Set<Long> blockedLinks = new HashSet<>();
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final Invariants invariants = new Invariants();
+    private double dropRate;
+    private double duplicateRate;
+    private long maxDelayMs;
+    private long nowMs;
+    private long sequence;
+    private boolean healed;
+    private final Fault fault;
+    private int crashes;
+    private long delivered;
+    private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
+    private static final int TRACE_EVENTS = 80;
+
+    /** Deliberate bugs, for checking that the invariants catch them. */
+    enum Fault {
+        NONE,
+        /** The quorum-state store loses everything on a crash: epoch and vote are not durable. */
+        FORGET_VOTES_ON_CRASH,
+        /** The disk ignores fsync: a crash can lose entries the node acknowledged. */
+        IGNORE_FSYNC
+    }
+
+    /** Durable by contract: a write is on "disk" when it returns (unless the FORGET_VOTES_ON_CRASH fault is on). */
+    private static final class Store implements QuorumStateStore {
+        private QuorumState state = QuorumState.INITIAL;
+
+        @Override
+        public QuorumState read() {
+            return state;
+        }
+
+        @Override
+        public void write(QuorumState newState) {
+            state = newState;
+        }
+
+        void loseEverything() {
+            state = QuorumState.INITIAL;
+        }
+    }
+
+    private record Event(long atMs, long sequence, Runnable action) implements Comparable<Event> {
+        @Override
+        public int compareTo(Event o) {
+            return atMs != o.atMs ? Long.compare(atMs, o.atMs) : Long.compare(sequence, o.sequence);
+        }
+    }
+
+    RaftSimulation(long seed) {
+        this(seed, Fault.NONE);
+    }
+
+    RaftSimulation(long seed, Fault fault) {
+        this.seed = seed;
+        this.fault = fault;
+        this.random = new Random(seed);
+        int voterCount = new int[] {1, 3, 3, 5, 5}[random.nextInt(5)];
+        int observerCount = random.nextInt(3);
+        for (int id = 1; id <= voterCount + observerCount; id++) {
+            allIds.add(id);
+            if (id <= voterCount) {
+                voters.add(id);
+            }
+        }
+        dropRate = random.nextDouble() * 0.2;
+        duplicateRate = random.nextDouble() * 0.1;
+        maxDelayMs = 1 + random.nextInt(50);
+    }
+
+    /** What happened, to show the run exercised the protocol. */
+    String stats() {
+        int maxEpoch = live.values().stream().mapToInt(RaftNode::epoch).max().orElse(0);
+        return "epochs " + maxEpoch + ", committed " + invariants.committed.size() + ", crashes " + crashes
+                + ", messages delivered " + delivered;
+    }
+
+    int committedCount() {
+        return invariants.committed.size();
+    }
+
+    int maxEpoch() {
+        return live.values().stream().mapToInt(RaftNode::epoch).max().orElse(0);
+    }
+
+    String describe() {
+        return voters.size() + " voters, " + (allIds.size() - voters.size()) + " observers, drop " + Math.round(dropRate * 100)
+                + "%, duplicate " + Math.round(duplicateRate * 100) + "%, delay up to " + maxDelayMs + " ms";
+    }
+
+    /**
+     * Runs chaos then healing; throws AssertionError on any violated invariant, or if within the bound after healing
+     * no leader appends an entry that every voter and observer then sees committed.
+     */
+    void run() {
+        try {
+            runPhases();
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "\nlast events:\n  " + String.join("\n  ", trace), e);
+        }
+    }
+
+    private void note(String event) {
+        if (trace.size() == TRACE_EVENTS) {
+            trace.removeFirst();
+        }
+        trace.addLast("t=" + nowMs + " " + event);
+    }
+
+    private void runPhases() {
+        for (int id : allIds) {
+            logs.put(id, new InMemoryRaftLog(fault == Fault.IGNORE_FSYNC));
+            stores.put(id, new Store());
+            start(id);
+        }
+        schedule(0, this::chaosStep);
+        schedule(0, this::propose);
+        runUntil(CHAOS_MS);
+        heal();
+        long healedAt = nowMs;
+        Long target = null;
+        while (nowMs < healedAt + HEAL_BOUND_MS) {
+            runUntil(nowMs + 100);
+            RaftNode leader = currentLeader();
+            if (leader == null) {
+                continue;
+            }
+            if (target == null) {
+                target = leader.append(("after-heal-" + seed).getBytes()) + 1;
+            }
+            if (allVotersCommitted(target)) {
+                return;
+            }
+        }
+        throw new AssertionError("no progress " + HEAL_BOUND_MS + " ms after healing: " + live.values());
+    }
+
+    /** Every voter and every observer has the entry at {@code offset - 1} committed. */
+    private boolean allVotersCommitted(long offset) {
+        for (int id : allIds) {
+            if (live.get(id).highWatermark() < offset) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RaftNode currentLeader() {
+        RaftNode found = null;
+        for (RaftNode node : live.values()) {
+            if (node.isLeader() && (found == null || node.epoch() > found.epoch())) {
+                found = node;
+            }
+        }
+        return found;
+    }
+
+    private void start(int id) {
+        InMemoryRaftLog log = logs.get(id);
+        log.onTruncation(offset -> invariants.checkTruncation(id, offset));
+        RaftNode node = new RaftNode(id, voters, log, stores.get(id), new Random(random.nextLong()), config, nowMs);
+        live.put(id, node);
+        invariants.restarted(id);
+        scheduleTick(node);
+    }
+
+    private void scheduleTick(RaftNode node) {
+        schedule(nowMs + TICK_MS, () -> {
+            if (live.get(node.localId()) == node) {
+                node.tick(nowMs);
+                afterStep(node);
+                scheduleTick(node);
+            }
+        });
+    }
+
+    private void afterStep(RaftNode node) {
+        for (Envelope envelope : node.drainOutbound()) {
+            if (envelope.body() instanceof Message.VoteResponse r && r.granted() && !r.preVote()) {
+                invariants.voteGranted(envelope.from(), r.epoch(), envelope.to());
+            }
+            send(envelope);
+        }
+        note("after: " + node);
+        invariants.check(live, logs, nowMs);
+    }
+
+    private void send(Envelope envelope) {
+        if (blockedLinks.contains(link(envelope.from(), envelope.to())) || random.nextDouble() < dropRate) {
+            return;
+        }
+        int copies = random.nextDouble() < duplicateRate ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            schedule(nowMs + 1 + (long) (random.nextDouble() * maxDelayMs), () -> {
+                RaftNode target = live.get(envelope.to());
+                if (target != null && !blockedLinks.contains(link(envelope.from(), envelope.to()))) {
+                    delivered++;
+                    note(envelope.from() + "->" + envelope.to() + " " + envelope.body());
+                    target.handle(envelope, nowMs);
+                    afterStep(target);
+                }
+            });
+        }
+    }
+
+    private static long link(int from, int to) {
+        return ((long) from << 32) | to;
+    }
+
+    private void propose() {
+        RaftNode leader = currentLeader();
+        if (leader != null && !healed) {
+            byte[] data = new byte[1 + random.nextInt(16)];
+            random.nextBytes(data);
+            leader.append(data);
+            afterStep(leader);
+        }
+        if (!healed) {
+            schedule(nowMs + 20 + random.nextInt(200), this::propose);
+        }
+    }
+
+    /** Every so often: crash or restart a node, cut or heal links, or make a leader resign. */
+    private void chaosStep() {
+        if (healed) {
+            return;
+        }
+        int dice = random.nextInt(100);
+        int id = allIds.get(random.nextInt(allIds.size()));
+        if (dice < 20 && live.containsKey(id)) {
+            live.remove(id);
+            logs.get(id).crash(random);
+            crashes++;
+            note("crash node " + id + " (log now ends at " + logs.get(id).endOffset() + ")");
+            if (fault == Fault.FORGET_VOTES_ON_CRASH) {
+                stores.get(id).loseEverything();
+            }
+        } else if (dice < 45 && !live.containsKey(id)) {
+            start(id);
+            note("restart " + live.get(id));
+        } else if (dice < 60) {
+            int other = allIds.get(random.nextInt(allIds.size()));
+            blockedLinks.add(link(id, other));
+            if (random.nextBoolean()) {
+                blockedLinks.add(link(other, id)); // symmetric; otherwise one-way
+            }
+        } else if (dice < 80) {
+            blockedLinks.clear();
+        } else if (dice < 85) {
+            RaftNode node = live.get(id);
+            if (node != null && node.isLeader()) {
+                node.resign(nowMs);
+                afterStep(node);
+            }
+        }
+        schedule(nowMs + 50 + random.nextInt(1000), this::chaosStep);
+    }
+
+    private void heal() {
+        healed = true;
+        blockedLinks.clear();
+        dropRate = 0;
+        duplicateRate = 0;
+        for (int id : allIds) {
+            if (!live.containsKey(id)) {
+                start(id);
+            }
+        }
+    }
+
+    private void runUntil(long untilMs) {
+        while (!events.isEmpty() && events.peek().atMs() <= untilMs) {
+            Event event = events.poll();
+            nowMs = event.atMs();
+            event.action().run();
+        }
+        nowMs = untilMs;
+    }
+
+    private void schedule(long atMs, Runnable action) {
+        events.add(new Event(atMs, sequence++, action));
+    }
+
+    /** The safety properties, checked after every event. */
+    private static final class Invariants {
+        private final Map<Integer, Integer> leaderOfEpoch = new HashMap<>();
+        private final Map<Long, Integer> voteInEpoch = new HashMap<>();
+        private final List<LogEntry> committed = new ArrayList<>();
+        private final Map<Integer, Long> verifiedUpTo = new HashMap<>();
+        private final Map<Integer, Long> lastHighWatermark = new HashMap<>();
+
+        void restarted(int id) {
+            lastHighWatermark.remove(id); // the high watermark is relearned after a restart
+        }
+
+        void voteGranted(int voter, int epoch, int candidate) {
+            Integer previous = voteInEpoch.putIfAbsent(((long) voter << 32) | epoch, candidate);
+            if (previous != null && previous != candidate) {
+                throw new AssertionError("voter " + voter + " granted votes to " + previous + " and " + candidate
+                        + " in epoch " + epoch);
+            }
+        }
+
+        /**
+         * Leader completeness (Raft §5.4): a new leader of epoch E holds every entry committed in epochs before E.
+         * (Entries committed later, by leaders of newer epochs, it need not have: a deposed leader that has not
+         * heard of them yet is harmless as long as it cannot commit, which the high-watermark check covers.)
+         */
+        private void checkLeaderCompleteness(RaftNode leader, InMemoryRaftLog log) {
+            for (int offset = 0; offset < committed.size() && committed.get(offset).epoch() < leader.epoch(); offset++) {
+                if (offset >= log.endOffset() || !committed.get(offset).equals(log.entry(offset))) {
+                    throw new AssertionError("new leader " + leader.localId() + " of epoch " + leader.epoch()
+                            + " lacks committed entry " + committed.get(offset) + " (its log ends at "
+                            + log.endOffset() + ")");
+                }
+            }
+        }
+
+        void checkTruncation(int id, long toOffset) {
+            long verified = verifiedUpTo.getOrDefault(id, 0L);
+            if (toOffset < verified) {
+                throw new AssertionError("node " + id + " truncated its log to " + toOffset
+                        + " below committed entries it held up to " + verified);
+            }
+        }
+
+        void check(Map<Integer, RaftNode> live, Map<Integer, InMemoryRaftLog> logs, long nowMs) {
+            for (RaftNode node : live.values()) {
+                int id = node.localId();
+                if (node.isLeader()) {
+                    Integer other = leaderOfEpoch.putIfAbsent(node.epoch(), id);
+                    if (other != null && other != id) {
+                        throw new AssertionError("two leaders in epoch " + node.epoch() + ": " + other + " and " + id);
+                    }
+                    if (other == null) {
+                        checkLeaderCompleteness(node, logs.get(id));
+                    }
+                }
+                long hw = node.highWatermark();
+                Long last = lastHighWatermark.put(id, hw);
+                if (last != null && hw < last) {
+                    throw new AssertionError("node " + id + " high watermark went back from " + last + " to " + hw);
+                }
+                InMemoryRaftLog log = logs.get(id);
+                long from = verifiedUpTo.getOrDefault(id, 0L);
+                for (long offset = from; offset < hw; offset++) {
+                    LogEntry entry = log.entry(offset);
+                    if (offset < committed.size()) {
+                        if (!committed.get((int) offset).equals(entry)) {
+                            throw new AssertionError("node " + id + " holds " + entry + " at committed offset "
+                                    + offset + " where " + committed.get((int) offset) + " was committed");
+                        }
+                    } else {
+                        committed.add(entry);
+                    }
+                }
+                verifiedUpTo.put(id, Math.max(from, hw));
+            }
+        }
+    }
+}

@@ -158,14 +158,18 @@ final class RaftSimulation {
         runUntil(CHAOS_MS);
         heal();
         long healedAt = nowMs;
-        Long target = null;
+        long target = -1;
+        int targetEpoch = -1;
         while (nowMs < healedAt + HEAL_BOUND_MS) {
             runUntil(nowMs + 100);
             RaftNode leader = currentLeader();
             if (leader == null) {
                 continue;
             }
-            if (target == null) {
+            if (leader.epoch() != targetEpoch) {
+                // the entry is appended again whenever a newer leader shows up: one appended to a deposed leader
+                // may rightly be truncated away
+                targetEpoch = leader.epoch();
                 target = leader.append(("after-heal-" + seed).getBytes()) + 1;
             }
             if (allVotersCommitted(target)) {

@@ -1,0 +1,159 @@
+package io.fjord.quorum.sim;
+
+import io.fjord.quorum.raft.LogEntry;
+import io.fjord.quorum.raft.Message;
+import io.fjord.quorum.raft.Message.Envelope;
+import io.fjord.quorum.raft.NotLeaderException;
+import io.fjord.quorum.raft.OffsetAndEpoch;
+import io.fjord.quorum.raft.QuorumState;
+import io.fjord.quorum.raft.QuorumStateStore;
+import io.fjord.quorum.raft.RaftConfig;
+import io.fjord.quorum.raft.RaftNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Scenario tests of the Raft core: messages in, messages and state out. Sections cite the Raft paper. */
+class RaftNodeTest {
+    private static final RaftConfig CONFIG = new RaftConfig(100, 200, 50, 10);
+    private static final Set<Integer> THREE = Set.of(1, 2, 3);
+
+    private static final class Store implements QuorumStateStore {
+        QuorumState state = QuorumState.INITIAL;
+
+        @Override
+        public QuorumState read() {
+            return state;
+        }
+
+        @Override
+        public void write(QuorumState s) {
+            state = s;
+        }
+    }
+
+    private static RaftNode node(int id, Set<Integer> voters, InMemoryRaftLog log, Store store, long nowMs) {
+        return new RaftNode(id, voters, log, store, new Random(id), CONFIG, nowMs);
+    }
+
+    private static <T extends Message> List<T> sent(List<Envelope> out, Class<T> type) {
+        return out.stream().map(Envelope::body).filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void aSingleVoterElectsItselfAndCommitsOnAppend() {
+        RaftNode node = node(1, Set.of(1), new InMemoryRaftLog(false), new Store(), 0);
+        assertThrows(NotLeaderException.class, () -> node.append(new byte[] {1}));
+        node.tick(250); // past any randomized election timeout (< 2 x 100 ms)
+        assertTrue(node.isLeader());
+        assertEquals(1, node.epoch());
+        assertEquals(1, node.highWatermark(), "the leader-change entry of its own epoch is committed");
+        assertEquals(1, node.append(new byte[] {7}));
+        assertEquals(2, node.highWatermark());
+    }
+
+    @Test
+    void aVoterGrantsOneVotePerEpochAndRemembersItAcrossRestarts() { // §5.2
+        Store store = new Store();
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        RaftNode voter = node(1, THREE, log, store, 0);
+        voter.handle(new Envelope(2, 1, new Message.VoteRequest(1, 2, OffsetAndEpoch.ZERO, false)), 1);
+        assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
+        assertEquals(new QuorumState(1, 2, QuorumState.NONE), store.state, "the vote is durable before the answer");
+        voter.handle(new Envelope(3, 1, new Message.VoteRequest(1, 3, OffsetAndEpoch.ZERO, false)), 2);
+        assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
+
+        RaftNode restarted = node(1, THREE, log, store, 3);
+        restarted.handle(new Envelope(3, 1, new Message.VoteRequest(1, 3, OffsetAndEpoch.ZERO, false)), 4);
+        assertFalse(sent(restarted.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
+                "a restart must not free the vote");
+    }
+
+    @Test
+    void aVoterRefusesACandidateWithAStalerLog() { // §5.4.1
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 2, true, new byte[0]), new LogEntry(1, 2, false, new byte[] {1})));
+        RaftNode voter = node(1, THREE, log, new Store(), 0);
+        voter.handle(new Envelope(2, 1, new Message.VoteRequest(3, 2, new OffsetAndEpoch(5, 1), false)), 1);
+        assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
+                "a longer log in an older epoch is less up to date");
+        voter.handle(new Envelope(3, 1, new Message.VoteRequest(3, 3, new OffsetAndEpoch(2, 2), false)), 2);
+        assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
+    }
+
+    @Test
+    void preVoteChangesNoEpochAndIsRefusedWhileTheLeaderIsAlive() {
+        Store store = new Store();
+        RaftNode follower = node(1, THREE, new InMemoryRaftLog(false), store, 0);
+        follower.handle(new Envelope(2, 1, new Message.BeginQuorumEpoch(4, 2)), 0);
+        follower.drainOutbound();
+        follower.handle(new Envelope(3, 1, new Message.VoteRequest(5, 3, OffsetAndEpoch.ZERO, true)), 10);
+        Message.VoteResponse answer = sent(follower.drainOutbound(), Message.VoteResponse.class).get(0);
+        assertFalse(answer.granted(), "the leader was heard from within the fetch timeout");
+        assertEquals(4, follower.epoch(), "a pre-vote changes nobody's epoch");
+        follower.handle(new Envelope(3, 1, new Message.VoteRequest(5, 3, OffsetAndEpoch.ZERO, true)), 500);
+        assertTrue(sent(follower.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
+                "after the fetch timeout the leader is presumed gone");
+        assertEquals(4, follower.epoch());
+    }
+
+    @Test
+    void aFollowerTruncatesWhereItsLogDivergesByEpoch() {
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 1, true, new byte[0]), new LogEntry(1, 1, false, new byte[] {1}),
+                new LogEntry(2, 2, true, new byte[0]), new LogEntry(3, 2, false, new byte[] {9})));
+        RaftNode follower = node(1, THREE, log, new Store(), 0);
+        follower.handle(new Envelope(3, 1, new Message.BeginQuorumEpoch(3, 3)), 0);
+        Message.FetchRequest fetch = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
+        assertEquals(4, fetch.fetchOffset());
+        assertEquals(2, fetch.lastFetchedEpoch());
+        // the leader never saw epoch 2: its epoch 1 ends at offset 2
+        follower.handle(new Envelope(3, 1, new Message.FetchResponse(3, 3, Message.Error.NONE, List.of(), 0,
+                new OffsetAndEpoch(2, 1), fetch.correlationId())), 1);
+        assertEquals(2, log.endOffset(), "the entries of the epoch the leader does not have are gone");
+        Message.FetchRequest next = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
+        assertEquals(2, next.fetchOffset());
+        assertEquals(1, next.lastFetchedEpoch());
+    }
+
+    @Test
+    void aLeaderCommitsOnlyOnceAnEntryOfItsOwnEpochIsOnAMajority() { // §5.4.2
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 1, false, new byte[] {1})));
+        Store store = new Store();
+        store.state = new QuorumState(1, 1, QuorumState.NONE);
+        RaftNode leader = node(1, THREE, log, store, 0);
+        leader.tick(250);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, true)), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(2, -1, true, false)), 252);
+        assertTrue(leader.isLeader());
+        assertEquals(2, leader.epoch());
+        leader.drainOutbound();
+        // follower 2 has only the old entry: a majority holds offset 0, but it is from epoch 1
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 1, 1, 0)), 260);
+        assertEquals(0, leader.highWatermark(), "an old-epoch entry is not committed by counting replicas");
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 2, 2, 1)), 270);
+        assertEquals(2, leader.highWatermark(), "once the epoch's own entry is on a majority, both commit");
+    }
+
+    @Test
+    void aFetchFromAStaleEpochIsFenced() {
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new Store(), 0);
+        leader.tick(250);
+        leader.tick(300);
+        leader.drainOutbound();
+        leader.handle(new Envelope(9, 1, new Message.FetchRequest(0, 9, 0, 0, 5)), 301);
+        Message.FetchResponse answer = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
+        assertEquals(Message.Error.FENCED_LEADER_EPOCH, answer.error());
+        assertEquals(1, answer.epoch());
+        assertEquals(1, answer.leaderId(), "the answer says who leads now");
+        assertEquals(5, answer.correlationId());
+    }
+}

@@ -31,7 +31,8 @@ class ArchitectureTest {
 
     @Test
     void seesEveryModule() {
-        for (String pkg : new String[] {"io.fjord.proto.record", "io.fjord.storage.log", "io.fjord.broker.cli"}) {
+        for (String pkg : new String[] {"io.fjord.proto.record", "io.fjord.storage.log", "io.fjord.quorum.raft",
+                "io.fjord.broker.cli"}) {
             assertTrue(fjord.containPackage(pkg), "classes of " + pkg + " were not imported");
         }
     }

@@ -1,18 +1,15 @@
 package io.fjord.quorum.raft;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /** Campaigns in {@code epoch} (persisted, with its vote for itself) and counts votes. */
 final class CandidateState implements EpochState {
     private final int epoch;
     private final long deadlineMs;
-    private final Set<Integer> grants = new HashSet<>();
+    private final VoteTally tally;
 
     CandidateState(int epoch, int localId, long deadlineMs) {
         this.epoch = epoch;
         this.deadlineMs = deadlineMs;
-        grants.add(localId);
+        this.tally = new VoteTally(localId);
     }
 
     @Override
@@ -24,9 +21,9 @@ final class CandidateState implements EpochState {
         return deadlineMs;
     }
 
+    /** Records a grant; returns the number of grants so far. */
     int grant(int voterId) {
-        grants.add(voterId);
-        return grants.size();
+        return tally.grant(voterId);
     }
 
     @Override

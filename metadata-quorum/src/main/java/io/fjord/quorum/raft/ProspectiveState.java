@@ -1,8 +1,5 @@
 package io.fjord.quorum.raft;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * Pre-vote round: asks the voters whether they would vote for it in {@code epoch + 1}, without changing anyone's
  * epoch, so a node cut off from the quorum cannot disrupt it by bumping epochs. Keeps the vote it cast in
@@ -15,14 +12,14 @@ final class ProspectiveState implements EpochState {
     private final int votedFor;
     private final int abandonedLeaderId;
     private final long deadlineMs;
-    private final Set<Integer> grants = new HashSet<>();
+    private final VoteTally tally;
 
     ProspectiveState(int epoch, int votedFor, int abandonedLeaderId, int localId, long deadlineMs) {
         this.epoch = epoch;
         this.votedFor = votedFor;
         this.abandonedLeaderId = abandonedLeaderId;
         this.deadlineMs = deadlineMs;
-        grants.add(localId);
+        this.tally = new VoteTally(localId);
     }
 
     @Override
@@ -44,8 +41,7 @@ final class ProspectiveState implements EpochState {
 
     /** Records a grant; returns the number of grants so far. */
     int grant(int voterId) {
-        grants.add(voterId);
-        return grants.size();
+        return tally.grant(voterId);
     }
 
     @Override

@@ -6,7 +6,6 @@ import io.fjord.quorum.raft.Message.Envelope;
 import io.fjord.quorum.raft.NotLeaderException;
 import io.fjord.quorum.raft.OffsetAndEpoch;
 import io.fjord.quorum.raft.QuorumState;
-import io.fjord.quorum.raft.QuorumStateStore;
 import io.fjord.quorum.raft.RaftConfig;
 import io.fjord.quorum.raft.RaftNode;
 import org.junit.jupiter.api.Test;
@@ -25,21 +24,8 @@ class RaftNodeTest {
     private static final RaftConfig CONFIG = new RaftConfig(100, 200, 50, 10);
     private static final Set<Integer> THREE = Set.of(1, 2, 3);
 
-    private static final class Store implements QuorumStateStore {
-        QuorumState state = QuorumState.INITIAL;
-
-        @Override
-        public QuorumState read() {
-            return state;
-        }
-
-        @Override
-        public void write(QuorumState s) {
-            state = s;
-        }
-    }
-
-    private static RaftNode node(int id, Set<Integer> voters, InMemoryRaftLog log, Store store, long nowMs) {
+    private static RaftNode node(int id, Set<Integer> voters, InMemoryRaftLog log, InMemoryQuorumStateStore store,
+                                 long nowMs) {
         return new RaftNode(id, voters, log, store, new Random(id), CONFIG, nowMs);
     }
 
@@ -49,7 +35,7 @@ class RaftNodeTest {
 
     @Test
     void aSingleVoterElectsItselfAndCommitsOnAppend() {
-        RaftNode node = node(1, Set.of(1), new InMemoryRaftLog(false), new Store(), 0);
+        RaftNode node = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
         assertThrows(NotLeaderException.class, () -> node.append(new byte[] {1}));
         node.tick(250); // past any randomized election timeout (< 2 x 100 ms)
         assertTrue(node.isLeader());
@@ -61,12 +47,12 @@ class RaftNodeTest {
 
     @Test
     void aVoterGrantsOneVotePerEpochAndRemembersItAcrossRestarts() { // §5.2
-        Store store = new Store();
+        InMemoryQuorumStateStore store = new InMemoryQuorumStateStore();
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         RaftNode voter = node(1, THREE, log, store, 0);
         voter.handle(new Envelope(2, 1, new Message.VoteRequest(1, 2, OffsetAndEpoch.ZERO, false)), 1);
         assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
-        assertEquals(new QuorumState(1, 2, QuorumState.NONE), store.state, "the vote is durable before the answer");
+        assertEquals(new QuorumState(1, 2, QuorumState.NONE), store.read(), "the vote is durable before the answer");
         voter.handle(new Envelope(3, 1, new Message.VoteRequest(1, 3, OffsetAndEpoch.ZERO, false)), 2);
         assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
 
@@ -80,7 +66,7 @@ class RaftNodeTest {
     void aVoterRefusesACandidateWithAStalerLog() { // §5.4.1
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         log.append(List.of(new LogEntry(0, 2, true, new byte[0]), new LogEntry(1, 2, false, new byte[] {1})));
-        RaftNode voter = node(1, THREE, log, new Store(), 0);
+        RaftNode voter = node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
         voter.handle(new Envelope(2, 1, new Message.VoteRequest(3, 2, new OffsetAndEpoch(5, 1), false)), 1);
         assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
                 "a longer log in an older epoch is less up to date");
@@ -90,7 +76,7 @@ class RaftNodeTest {
 
     @Test
     void preVoteChangesNoEpochAndIsRefusedWhileTheLeaderIsAlive() {
-        Store store = new Store();
+        InMemoryQuorumStateStore store = new InMemoryQuorumStateStore();
         RaftNode follower = node(1, THREE, new InMemoryRaftLog(false), store, 0);
         follower.handle(new Envelope(2, 1, new Message.BeginQuorumEpoch(4, 2)), 0);
         follower.drainOutbound();
@@ -109,7 +95,7 @@ class RaftNodeTest {
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         log.append(List.of(new LogEntry(0, 1, true, new byte[0]), new LogEntry(1, 1, false, new byte[] {1}),
                 new LogEntry(2, 2, true, new byte[0]), new LogEntry(3, 2, false, new byte[] {9})));
-        RaftNode follower = node(1, THREE, log, new Store(), 0);
+        RaftNode follower = node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
         follower.handle(new Envelope(3, 1, new Message.BeginQuorumEpoch(3, 3)), 0);
         Message.FetchRequest fetch = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
         assertEquals(4, fetch.fetchOffset());
@@ -127,8 +113,8 @@ class RaftNodeTest {
     void aLeaderCommitsOnlyOnceAnEntryOfItsOwnEpochIsOnAMajority() { // §5.4.2
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         log.append(List.of(new LogEntry(0, 1, false, new byte[] {1})));
-        Store store = new Store();
-        store.state = new QuorumState(1, 1, QuorumState.NONE);
+        InMemoryQuorumStateStore store = new InMemoryQuorumStateStore();
+        store.write(new QuorumState(1, 1, QuorumState.NONE));
         RaftNode leader = node(1, THREE, log, store, 0);
         leader.tick(250);
         leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, true)), 251);
@@ -145,7 +131,7 @@ class RaftNodeTest {
 
     @Test
     void aFetchFromAStaleEpochIsFenced() {
-        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new Store(), 0);
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
         leader.tick(250);
         leader.tick(300);
         leader.drainOutbound();

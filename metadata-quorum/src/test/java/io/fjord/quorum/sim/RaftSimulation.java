@@ -3,8 +3,6 @@ package io.fjord.quorum.sim;
 import io.fjord.quorum.raft.LogEntry;
 import io.fjord.quorum.raft.Message;
 import io.fjord.quorum.raft.Message.Envelope;
-import io.fjord.quorum.raft.QuorumState;
-import io.fjord.quorum.raft.QuorumStateStore;
 import io.fjord.quorum.raft.RaftConfig;
 import io.fjord.quorum.raft.RaftNode;
 
@@ -35,7 +33,7 @@ final class RaftSimulation {
     private final Set<Integer> voters = new TreeSet<>();
     private final List<Integer> allIds = new ArrayList<>();
     private final Map<Integer, InMemoryRaftLog> logs = new HashMap<>();
-    private final Map<Integer, Store> stores = new HashMap<>();
+    private final Map<Integer, InMemoryQuorumStateStore> stores = new HashMap<>();
     private final Map<Integer, RaftNode> live = new HashMap<>();
     private final Set<Long> blockedLinks = new HashSet<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -59,25 +57,6 @@ final class RaftSimulation {
         FORGET_VOTES_ON_CRASH,
         /** The disk ignores fsync: a crash can lose entries the node acknowledged. */
         IGNORE_FSYNC
-    }
-
-    /** Durable by contract: a write is on "disk" when it returns (unless the FORGET_VOTES_ON_CRASH fault is on). */
-    private static final class Store implements QuorumStateStore {
-        private QuorumState state = QuorumState.INITIAL;
-
-        @Override
-        public QuorumState read() {
-            return state;
-        }
-
-        @Override
-        public void write(QuorumState newState) {
-            state = newState;
-        }
-
-        void loseEverything() {
-            state = QuorumState.INITIAL;
-        }
     }
 
     private record Event(long atMs, long sequence, Runnable action) implements Comparable<Event> {
@@ -150,7 +129,7 @@ final class RaftSimulation {
     private void runPhases() {
         for (int id : allIds) {
             logs.put(id, new InMemoryRaftLog(fault == Fault.IGNORE_FSYNC));
-            stores.put(id, new Store());
+            stores.put(id, new InMemoryQuorumStateStore());
             start(id);
         }
         schedule(0, this::chaosStep);

@@ -53,6 +53,9 @@ public final class PartitionRaftLog implements RaftLog {
                 throw new IllegalArgumentException("append at " + entry.offset() + " but the log ends at "
                         + log.logEndOffset());
             }
+            if (entry.epoch() < lastEpoch()) {
+                throw new IllegalArgumentException("entry of epoch " + entry.epoch() + " after epoch " + lastEpoch());
+            }
             RecordBatchBuilder builder = new RecordBatchBuilder(CompressionType.NONE, entry.data().length + 64)
                     .baseOffset(entry.offset()).partitionLeaderEpoch(entry.epoch());
             if (entry.control()) {

@@ -11,7 +11,7 @@ package io.fjord.quorum.raft;
  * Candidate   --majority of votes-------------------> Leader
  * Candidate   --timeout-----------------------------> Prospective
  * Follower    --no answer from leader for fetch timeout (voter)--> Prospective; (observer) --> Unattached
- * Leader      --resign()----------------------------> Resigned (sends EndQuorumEpoch)
+ * Leader      --resign(), or no majority fetched for 1.5 x fetch timeout--> Resigned (sends EndQuorumEpoch)
  * Resigned    --election timeout--------------------> Prospective
  * </pre>
  */

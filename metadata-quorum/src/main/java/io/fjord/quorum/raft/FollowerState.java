@@ -8,7 +8,6 @@ final class FollowerState implements EpochState {
     private long fetchDeadlineMs;
     private long fetchInFlightUntilMs = Long.MIN_VALUE;
     private long outstandingCorrelationId = -1;
-    private long nextCorrelationId;
 
     FollowerState(int epoch, int leaderId, int votedFor, long fetchDeadlineMs) {
         this.epoch = epoch;
@@ -45,11 +44,10 @@ final class FollowerState implements EpochState {
         return nowMs >= fetchInFlightUntilMs;
     }
 
-    /** Starts a fetch; returns its correlation id. */
-    long fetchSent(long nowMs, long requestTimeoutMs) {
+    /** A fetch with {@code correlationId} (unique for the node's lifetime) is now in flight. */
+    void fetchSent(long nowMs, long requestTimeoutMs, long correlationId) {
         fetchInFlightUntilMs = nowMs + requestTimeoutMs;
-        outstandingCorrelationId = nextCorrelationId++;
-        return outstandingCorrelationId;
+        outstandingCorrelationId = correlationId;
     }
 
     /** Whether a response answers the fetch in flight (not a duplicate, not an answer to an abandoned one). */

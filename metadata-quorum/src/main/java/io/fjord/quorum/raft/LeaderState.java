@@ -3,7 +3,6 @@ package io.fjord.quorum.raft;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,17 +18,17 @@ final class LeaderState implements EpochState {
     private final long epochStartOffset;
     private final Set<Integer> voters;
     private final Map<Integer, Long> fetchedOffsets = new HashMap<>();
-    private final Set<Integer> acknowledged = new HashSet<>();
     private final Map<Integer, Long> lastFetchMs = new HashMap<>();
     private long lastBeginQuorumSentMs;
+    private final long startMs;
 
     LeaderState(int epoch, int localId, long epochStartOffset, Set<Integer> voters, long nowMs) {
         this.lastBeginQuorumSentMs = nowMs;
+        this.startMs = nowMs;
         this.epoch = epoch;
         this.localId = localId;
         this.epochStartOffset = epochStartOffset;
         this.voters = voters;
-        acknowledged.add(localId);
     }
 
     @Override
@@ -49,12 +48,7 @@ final class LeaderState implements EpochState {
     /** A replica fetched at {@code fetchOffset}: everything below it is on its disk. */
     void updateReplica(int replicaId, long fetchOffset, long nowMs) {
         fetchedOffsets.merge(replicaId, fetchOffset, Math::max);
-        acknowledged.add(replicaId);
         lastFetchMs.put(replicaId, nowMs);
-    }
-
-    void acknowledge(int voterId) {
-        acknowledged.add(voterId);
     }
 
     /**
@@ -73,6 +67,22 @@ final class LeaderState implements EpochState {
             }
         }
         return out;
+    }
+
+    /**
+     * Check-quorum (Raft dissertation §6.2, Kafka's KIP-996 follow-up): whether a majority of voters, itself
+     * included, fetched within {@code windowMs} (counting from the start of its leadership). A leader that has lost
+     * its majority steps down rather than keep serving stale reads to whoever can still reach it.
+     */
+    boolean hasMajorityContact(long nowMs, long windowMs) {
+        int inContact = 0;
+        for (int v : voters) {
+            long last = v == localId ? nowMs : lastFetchMs.getOrDefault(v, startMs);
+            if (nowMs - last < windowMs) {
+                inContact++;
+            }
+        }
+        return inContact >= voters.size() / 2 + 1;
     }
 
     long lastBeginQuorumSentMs() {

@@ -47,6 +47,8 @@ public final class RaftNode {
     private long highWatermark;
     private boolean discoverySent;
     private long lastDiscoveryMs;
+    /** Fetch correlation ids: one counter for the node's life, from a random start, so no id is ever reused. */
+    private long nextCorrelationId;
 
     public RaftNode(int localId, Set<Integer> voters, RaftLog log, QuorumStateStore store, RandomGenerator random,
                     RaftConfig config, long nowMs) {
@@ -57,7 +59,16 @@ public final class RaftNode {
         this.random = random;
         this.config = config;
         this.highWatermark = log.startOffset();
+        this.nextCorrelationId = random.nextLong() & (Long.MAX_VALUE >>> 1);
+        // entries recovered after a crash may sit only in the page cache: make them durable before any fetch
+        // acknowledges them
+        log.flush();
         QuorumState persisted = store.read();
+        if (persisted.epoch() < log.lastEpoch()) {
+            // the state file is older than the log (lost or restored): never vote again in an epoch already seen
+            persisted = new QuorumState(log.lastEpoch(), localId, NONE);
+            store.write(persisted);
+        }
         if (persisted.leaderId() != NONE && persisted.leaderId() != localId) {
             state = new FollowerState(persisted.epoch(), persisted.leaderId(), persisted.votedFor(),
                     nowMs + config.fetchTimeoutMs());
@@ -140,13 +151,20 @@ public final class RaftNode {
             List<Integer> successors = new ArrayList<>(leader.fetchedOffsets().keySet());
             successors.retainAll(voters);
             successors.sort(Comparator.comparing((Integer id) -> leader.fetchedOffsets().get(id)).reversed());
-            state = new ResignedState(leader.epoch(), localId, nowMs + electionTimeout());
-            for (int voter : voters) {
-                if (voter != localId) {
-                    send(voter, new EndQuorumEpoch(leader.epoch(), localId, successors));
-                }
+            ResignedState resigned = new ResignedState(leader.epoch(), localId, nowMs + electionTimeout(),
+                    List.copyOf(successors), nowMs);
+            state = resigned;
+            sendEndQuorum(resigned, nowMs);
+        }
+    }
+
+    private void sendEndQuorum(ResignedState resigned, long nowMs) {
+        for (int voter : voters) {
+            if (voter != localId) {
+                send(voter, new EndQuorumEpoch(resigned.epoch(), localId, resigned.preferredSuccessors()));
             }
         }
+        state = resigned.withEndQuorumSentAt(nowMs);
     }
 
     /** Advances timers: elections, fetches, retries. */
@@ -180,11 +198,17 @@ public final class RaftNode {
                 maybeSendFetch(f, nowMs);
             }
         } else if (state instanceof LeaderState l) {
-            if (nowMs - l.lastBeginQuorumSentMs() >= config.requestTimeoutMs()) {
+            if (!l.hasMajorityContact(nowMs, config.fetchTimeoutMs() * 3 / 2)) {
+                resign(nowMs);
+            } else if (nowMs - l.lastBeginQuorumSentMs() >= config.requestTimeoutMs()) {
                 sendBeginQuorum(l, nowMs);
             }
-        } else if (state instanceof ResignedState r && nowMs >= r.electionDeadlineMs()) {
-            toProspective(nowMs);
+        } else if (state instanceof ResignedState r) {
+            if (nowMs >= r.electionDeadlineMs()) {
+                toProspective(nowMs);
+            } else if (nowMs - r.lastEndQuorumSentMs() >= config.requestTimeoutMs()) {
+                sendEndQuorum(r, nowMs); // until a successor's epoch reaches it
+            }
         }
     }
 
@@ -199,10 +223,7 @@ public final class RaftNode {
         } else if (body instanceof BeginQuorumEpoch b) {
             onBeginQuorumEpoch(from, b, nowMs);
         } else if (body instanceof BeginQuorumEpochResponse r) {
-            observeEpoch(r.epoch(), NONE, nowMs);
-            if (state instanceof LeaderState l && r.epoch() == l.epoch() && r.error() == Error.NONE) {
-                l.acknowledge(from);
-            }
+            observeEpoch(r.epoch(), NONE, nowMs); // the voter is called in again until it fetches
         } else if (body instanceof EndQuorumEpoch e) {
             onEndQuorumEpoch(e, nowMs);
         } else if (body instanceof FetchRequest f) {
@@ -272,8 +293,8 @@ public final class RaftNode {
         }
         boolean alreadyFollowing = state instanceof FollowerState f && f.epoch() == b.epoch()
                 && f.leaderId() == b.leaderId();
-        if (!alreadyFollowing && !(state instanceof LeaderState) && !(state instanceof ResignedState
-                && b.epoch() == state.epoch())) {
+        boolean ownEpoch = b.epoch() == state.epoch() && (state instanceof LeaderState || state instanceof ResignedState);
+        if (!alreadyFollowing && !ownEpoch) {
             toFollower(b.epoch(), b.leaderId(), nowMs);
         }
         send(from, new BeginQuorumEpochResponse(state.epoch(), Error.NONE));
@@ -285,13 +306,14 @@ public final class RaftNode {
             int rank = e.preferredSuccessors().indexOf(localId);
             long backoffMs = rank < 0 ? electionTimeout() : rank * config.electionTimeoutMs() / 4;
             store.write(new QuorumState(f.epoch(), f.votedFor(), NONE));
-            state = new UnattachedState(f.epoch(), f.votedFor(), nowMs + backoffMs);
+            state = new UnattachedState(f.epoch(), f.votedFor(), nowMs + backoffMs, e.leaderId());
         }
     }
 
     private void toProspective(long nowMs) {
         int abandoned = state instanceof FollowerState f ? f.leaderId()
-                : state instanceof ProspectiveState previous ? previous.abandonedLeaderId() : NONE;
+                : state instanceof ProspectiveState previous ? previous.abandonedLeaderId()
+                : state instanceof UnattachedState u ? u.abandonedLeaderId() : NONE;
         ProspectiveState p = new ProspectiveState(state.epoch(), currentVotedFor(), abandoned, localId,
                 nowMs + electionTimeout());
         state = p;
@@ -363,7 +385,8 @@ public final class RaftNode {
             } else {
                 toUnattached(epoch, NONE, nowMs);
             }
-        } else if (epoch == state.epoch() && knownLeader && (state instanceof UnattachedState
+        } else if (epoch == state.epoch() && knownLeader && (state instanceof UnattachedState u
+                && u.abandonedLeaderId() != leaderId
                 || state instanceof ProspectiveState p && p.abandonedLeaderId() != leaderId
                 || state instanceof CandidateState)) {
             toFollower(epoch, leaderId, nowMs);
@@ -419,14 +442,18 @@ public final class RaftNode {
         }
         follower.heardFromLeader(nowMs, config.fetchTimeoutMs());
         if (r.divergingEpoch() != null) {
+            // what is left may still differ from the leader below the truncation point: the high watermark moves
+            // only after a fetch the leader validated (Raft Fig. 2, AppendEntries step 5)
             truncateToDivergence(r.divergingEpoch());
-        } else if (!r.entries().isEmpty() && r.entries().get(0).offset() == log.endOffset()) {
-            log.append(r.entries());
-            log.flush();
-        }
-        long newHighWatermark = Math.min(r.highWatermark(), log.endOffset());
-        if (newHighWatermark > highWatermark) {
-            highWatermark = newHighWatermark;
+        } else {
+            if (!r.entries().isEmpty() && r.entries().get(0).offset() == log.endOffset()) {
+                log.append(r.entries());
+                log.flush();
+            }
+            long newHighWatermark = Math.min(r.highWatermark(), log.endOffset());
+            if (newHighWatermark > highWatermark) {
+                highWatermark = newHighWatermark;
+            }
         }
         maybeSendFetch(follower, nowMs);
     }
@@ -447,7 +474,8 @@ public final class RaftNode {
 
     private void maybeSendFetch(FollowerState follower, long nowMs) {
         if (follower.canSendFetch(nowMs)) {
-            long correlationId = follower.fetchSent(nowMs, config.requestTimeoutMs());
+            long correlationId = nextCorrelationId++;
+            follower.fetchSent(nowMs, config.requestTimeoutMs(), correlationId);
             send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, log.endOffset(), log.lastEpoch(),
                     correlationId));
         }

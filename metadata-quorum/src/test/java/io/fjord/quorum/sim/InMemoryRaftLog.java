@@ -101,6 +101,11 @@ final class InMemoryRaftLog implements RaftLog {
         flushed = ignoreFsync ? 0 : entries.size();
     }
 
+    /** Entries below this offset are flushed. */
+    long durableEndOffset() {
+        return flushed;
+    }
+
     LogEntry entry(long offset) {
         return entries.get((int) offset);
     }

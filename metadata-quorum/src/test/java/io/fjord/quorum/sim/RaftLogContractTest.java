@@ -82,6 +82,9 @@ abstract class RaftLogContractTest {
         log.append(ENTRIES.subList(0, 2));
         assertThrows(IllegalArgumentException.class, () -> log.append(List.of(new LogEntry(5, 1, false, new byte[0]))));
         assertThrows(RuntimeException.class, () -> log.append(List.of(new LogEntry(1, 1, false, new byte[0]))));
-        assertEquals(2, log.endOffset());
+        log.append(List.of(new LogEntry(2, 3, false, new byte[0])));
+        assertThrows(IllegalArgumentException.class, () -> log.append(List.of(new LogEntry(3, 2, false, new byte[0]))),
+                "epochs never go back along the log");
+        assertEquals(3, log.endOffset());
     }
 }

@@ -142,4 +142,83 @@ class RaftNodeTest {
         assertEquals(1, answer.leaderId(), "the answer says who leads now");
         assertEquals(5, answer.correlationId());
     }
+
+    @Test
+    void aDivergingAnswerNeverRaisesTheHighWatermark() { // Raft Fig. 2, AppendEntries step 5
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        int[] epochs = {1, 1, 2, 2, 4, 4};
+        for (int i = 0; i < epochs.length; i++) {
+            log.append(List.of(new LogEntry(i, epochs[i], false, new byte[] {(byte) i})));
+        }
+        RaftNode follower = node(3, Set.of(1, 2, 3, 4, 5), log, new InMemoryQuorumStateStore(), 0);
+        follower.handle(new Envelope(2, 3, new Message.BeginQuorumEpoch(5, 2)), 0);
+        Message.FetchRequest fetch = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
+        // leader 2 never had epoch 4; its epoch 3 ends at 7, and it has committed up to 8
+        follower.handle(new Envelope(2, 3, new Message.FetchResponse(5, 2, Message.Error.NONE, List.of(), 8,
+                new OffsetAndEpoch(7, 3), fetch.correlationId())), 1);
+        assertEquals(4, log.endOffset(), "truncated to where its own later epoch began");
+        assertEquals(0, follower.highWatermark(), "entries 2-3 (epoch 2) may differ from the leader's: not committed");
+        assertEquals(List.of(), follower.readCommitted(0, 10));
+    }
+
+    @Test
+    void anAnswerToAFetchFromAnEarlierFollowerSpellIsIgnored() {
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 1, false, new byte[] {0}), new LogEntry(1, 1, false, new byte[] {1})));
+        RaftNode follower = node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
+        follower.handle(new Envelope(2, 1, new Message.BeginQuorumEpoch(2, 2)), 0);
+        Message.FetchRequest first = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
+        follower.tick(1_000); // fetch timeout: it gives up on the leader
+        follower.handle(new Envelope(2, 1, new Message.BeginQuorumEpoch(2, 2)), 1_001); // called back in
+        Message.FetchRequest second = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
+        assertTrue(first.correlationId() != second.correlationId(), "correlation ids are never reused");
+        follower.handle(new Envelope(2, 1, new Message.FetchResponse(2, 2, Message.Error.NONE, List.of(), 0,
+                new OffsetAndEpoch(0, 0), first.correlationId())), 1_002);
+        assertEquals(2, log.endOffset(), "a late answer to the abandoned fetch must not truncate anything");
+    }
+
+    @Test
+    void aLeaderStepsDownForANewerEpochAndWhenItLosesItsMajority() {
+        RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        assertTrue(leader.isLeader());
+        leader.handle(new Envelope(3, 1, new Message.BeginQuorumEpoch(5, 3)), 260);
+        assertEquals("Follower", leader.stateName());
+        assertEquals(5, leader.epoch());
+        assertEquals(3, leader.leaderId());
+
+        RaftNode isolated = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        isolated.tick(250);
+        isolated.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
+        isolated.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        isolated.tick(252 + 250);
+        assertTrue(isolated.isLeader(), "within 1.5 x fetch timeout of its election");
+        isolated.tick(252 + 301);
+        assertEquals("Resigned", isolated.stateName(), "no voter fetched for 1.5 x fetch timeout: check-quorum");
+    }
+
+    @Test
+    void aStateFileOlderThanTheLogNeverAllowsASecondVote() {
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 3, true, new byte[0])));
+        InMemoryQuorumStateStore lost = new InMemoryQuorumStateStore(); // epoch 0: the file was lost
+        RaftNode voter = node(1, THREE, log, lost, 0);
+        assertEquals(3, voter.epoch());
+        voter.handle(new Envelope(2, 1, new Message.VoteRequest(3, 2, new OffsetAndEpoch(9, 3), false)), 1);
+        assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
+                "it may have voted in epoch 3 already");
+        voter.handle(new Envelope(2, 1, new Message.VoteRequest(4, 2, new OffsetAndEpoch(9, 3), false)), 2);
+        assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
+    }
+
+    @Test
+    void startingFlushesWhateverTheLogRecovered() {
+        InMemoryRaftLog log = new InMemoryRaftLog(false);
+        log.append(List.of(new LogEntry(0, 1, false, new byte[] {1}))); // recovered from the page cache, unflushed
+        assertEquals(0, log.durableEndOffset());
+        node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
+        assertEquals(1, log.durableEndOffset(), "durable before any fetch can acknowledge it");
+    }
 }

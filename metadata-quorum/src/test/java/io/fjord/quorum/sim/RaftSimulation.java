@@ -47,6 +47,7 @@ final class RaftSimulation {
     private final Fault fault;
     private int crashes;
     private long delivered;
+    private long steps;
     private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
     private static final int TRACE_EVENTS = 80;
 
@@ -84,7 +85,8 @@ final class RaftSimulation {
         }
         dropRate = random.nextDouble() * 0.2;
         duplicateRate = random.nextDouble() * 0.1;
-        maxDelayMs = 1 + random.nextInt(50);
+        // a fifth of the runs have delays beyond the fetch timeout, so late answers cross state changes
+        maxDelayMs = random.nextInt(5) == 0 ? 200 + random.nextInt(800) : 1 + random.nextInt(50);
     }
 
     /** What happened, to show the run exercised the protocol. */
@@ -206,6 +208,9 @@ final class RaftSimulation {
         }
         note("after: " + node);
         invariants.check(live, logs, nowMs);
+        if (++steps % 20 == 0) {
+            invariants.checkCommittedOnDurableMajority(voters, logs);
+        }
     }
 
     private void send(Envelope envelope) {
@@ -230,8 +235,11 @@ final class RaftSimulation {
         return ((long) from << 32) | to;
     }
 
+    /** Appends at a random node that believes it leads: deposed leaders too, so histories diverge deeply. */
     private void propose() {
-        RaftNode leader = currentLeader();
+        List<RaftNode> leaders = live.values().stream().filter(RaftNode::isLeader)
+                .sorted(java.util.Comparator.comparingInt(RaftNode::localId)).toList();
+        RaftNode leader = leaders.isEmpty() ? null : leaders.get(random.nextInt(leaders.size()));
         if (leader != null && !healed) {
             byte[] data = new byte[1 + random.nextInt(16)];
             random.nextBytes(data);
@@ -284,6 +292,7 @@ final class RaftSimulation {
         blockedLinks.clear();
         dropRate = 0;
         duplicateRate = 0;
+        maxDelayMs = Math.min(maxDelayMs, 50); // round trips well inside the timeouts again
         for (int id : allIds) {
             if (!live.containsKey(id)) {
                 start(id);
@@ -335,6 +344,26 @@ final class RaftSimulation {
                     throw new AssertionError("new leader " + leader.localId() + " of epoch " + leader.epoch()
                             + " lacks committed entry " + committed.get(offset) + " (its log ends at "
                             + log.endOffset() + ")");
+                }
+            }
+        }
+
+        /**
+         * Every committed entry is on the durable (flushed) logs of a majority of voters, whatever the high
+         * watermarks say: this is what survives any minority of crashes.
+         */
+        void checkCommittedOnDurableMajority(Set<Integer> voters, Map<Integer, InMemoryRaftLog> logs) {
+            for (int offset = 0; offset < committed.size(); offset++) {
+                int holders = 0;
+                for (int v : voters) {
+                    InMemoryRaftLog log = logs.get(v);
+                    if (offset < log.durableEndOffset() && committed.get(offset).equals(log.entry(offset))) {
+                        holders++;
+                    }
+                }
+                if (holders < voters.size() / 2 + 1) {
+                    throw new AssertionError("committed entry " + committed.get(offset) + " is durable on only "
+                            + holders + " of " + voters.size() + " voters");
                 }
             }
         }

@@ -57,7 +57,7 @@ class RaftSimulationTest {
 
     private static final java.util.List<String> SAFETY_VIOLATIONS = java.util.List.of("two leaders",
             "granted votes to", "at committed offset", "below committed entries", "lacks committed entry",
-            "high watermark went back", "below its high watermark");
+            "high watermark went back", "below its high watermark", "is durable on only");
 
     @Test
     void safetyUnderFaultsAndLivenessAfterHealing() {

@@ -403,7 +403,8 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Removes every record at or above {@code targetOffset} (a follower that diverged from its leader), along with
-     * the leader-epoch entries that start there. Returns true if anything was removed.
+     * the leader-epoch entries that start there, and makes the truncation durable. Returns true if anything was
+     * removed.
      */
     public boolean truncateTo(long targetOffset) {
         return mutate(() -> {
@@ -426,6 +427,9 @@ public final class PartitionLog implements AutoCloseable {
             LogSegment active = segments.lastEntry().getValue();
             active.truncateTo(targetOffset);
             active.onBecomeActive();
+            // durable now: the epoch cache below is, and truncated batches must not come back after a power loss
+            active.flush();
+            fsyncDirectoryIfDirty();
             publishEnd();
             if (end.offset() < logStartOffset) {
                 // the batch holding the old log start was removed whole: the (now empty) log starts at its end

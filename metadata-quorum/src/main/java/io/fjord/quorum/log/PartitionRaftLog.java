@@ -27,7 +27,15 @@ public final class PartitionRaftLog implements RaftLog {
 
     private final PartitionLog log;
 
+    /**
+     * @throws IllegalArgumentException if the log has time or size retention: Raft entries may only be removed
+     *                                  below a snapshot, which the quorum does not take yet
+     */
     public PartitionRaftLog(PartitionLog log) {
+        if (log.config().retentionMs() >= 0 || log.config().retentionBytes() >= 0) {
+            throw new IllegalArgumentException("the metadata log " + log.dir().getFileName() + " must have"
+                    + " retention.ms=-1 and retention.bytes=-1: quorum entries may only go once a snapshot covers them");
+        }
         this.log = log;
     }
 

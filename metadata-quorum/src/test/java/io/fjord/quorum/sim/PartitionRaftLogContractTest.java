@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The production metadata log on the storage engine passes the same contract, and survives restarts. */
 class PartitionRaftLogContractTest extends RaftLogContractTest {
-    private static final LogConfig SMALL_SEGMENTS = LogConfig.defaults().withOverrides(Map.of("segment.bytes", "300"));
+    private static final LogConfig SMALL_SEGMENTS = LogConfig.defaults().withOverrides(Map.of(
+            "segment.bytes", "300", "retention.ms", "-1", "retention.bytes", "-1"));
 
     @TempDir
     Path tmp;
@@ -65,6 +66,16 @@ class PartitionRaftLogContractTest extends RaftLogContractTest {
         assertEquals(before, reopened.read(0, 100));
         assertEquals(3, reopened.lastEpoch());
         assertEquals(new OffsetAndEpoch(14, 2), reopened.endOffsetForEpoch(2));
+    }
+
+    @Test
+    void aMetadataLogWithRetentionIsRefused() {
+        PartitionLog withRetention = PartitionLog.open(tmp.resolve("retained-0"), LogConfig.defaults(),
+                new ManualClock(0));
+        opened.add(withRetention);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new PartitionRaftLog(withRetention));
+        assertTrue(e.getMessage().contains("retention.ms=-1"), e.getMessage());
     }
 
     @Test

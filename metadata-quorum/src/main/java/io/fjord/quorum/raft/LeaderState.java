@@ -19,6 +19,7 @@ final class LeaderState implements EpochState {
     private final Set<Integer> voters;
     private final Map<Integer, Long> fetchedOffsets = new HashMap<>();
     private final Map<Integer, Long> lastFetchMs = new HashMap<>();
+    private final Map<Integer, ParkedFetch> parkedFetches = new java.util.TreeMap<>();
     private long lastBeginQuorumSentMs;
     private final long startMs;
 
@@ -83,6 +84,35 @@ final class LeaderState implements EpochState {
             }
         }
         return inContact >= voters.size() / 2 + 1;
+    }
+
+    /** A fetch that found nothing new, held until data arrives, the high watermark moves, or its deadline. */
+    record ParkedFetch(int replicaId, Message.FetchRequest request, long deadlineMs) {
+    }
+
+    /** Holds {@code request}, replacing an earlier held fetch of the same replica (its answer is no longer awaited). */
+    void park(int replicaId, Message.FetchRequest request, long deadlineMs) {
+        parkedFetches.put(replicaId, new ParkedFetch(replicaId, request, deadlineMs));
+    }
+
+    /** Removes and returns every held fetch. */
+    List<ParkedFetch> unparkAll() {
+        List<ParkedFetch> out = new ArrayList<>(parkedFetches.values());
+        parkedFetches.clear();
+        return out;
+    }
+
+    /** Removes and returns the held fetches whose deadline has passed. */
+    List<ParkedFetch> unparkExpired(long nowMs) {
+        List<ParkedFetch> out = new ArrayList<>();
+        parkedFetches.values().removeIf(parked -> {
+            if (nowMs >= parked.deadlineMs()) {
+                out.add(parked);
+                return true;
+            }
+            return false;
+        });
+        return out;
     }
 
     long lastBeginQuorumSentMs() {

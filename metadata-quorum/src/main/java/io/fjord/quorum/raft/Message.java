@@ -37,10 +37,12 @@ public sealed interface Message {
     /**
      * A follower or observer asks for entries from {@code fetchOffset}; {@code lastFetchedEpoch} is its last epoch.
      * {@code correlationId} is echoed in the response, so a follower acts only on the answer to its outstanding
-     * request (a duplicated or late answer must not start a second fetch loop).
+     * request (a duplicated or late answer must not start a second fetch loop). With nothing to return, the leader
+     * holds the request up to {@code maxWaitMs} (long poll) and answers as soon as entries arrive or the high
+     * watermark moves.
      */
-    record FetchRequest(int epoch, int replicaId, long fetchOffset, int lastFetchedEpoch, long correlationId)
-            implements Message {
+    record FetchRequest(int epoch, int replicaId, long fetchOffset, int lastFetchedEpoch, long correlationId,
+                        long maxWaitMs) implements Message {
     }
 
     /**

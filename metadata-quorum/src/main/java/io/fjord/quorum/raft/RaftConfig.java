@@ -7,12 +7,19 @@ package io.fjord.quorum.raft;
  * @param fetchTimeoutMs     a follower that has not heard from its leader for this long starts an election
  * @param requestTimeoutMs   an unanswered request is sent again after this long
  * @param fetchMaxEntries    entries returned by one fetch at most
+ *
+ * <p>A follower's fetch waits at most {@link #fetchMaxWaitMs()} at the leader (half the request timeout, so the
+ * answer comes back before the follower gives up on it).
  */
 public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long requestTimeoutMs, int fetchMaxEntries) {
     public RaftConfig {
         if (electionTimeoutMs <= 0 || fetchTimeoutMs <= 0 || requestTimeoutMs <= 0 || fetchMaxEntries <= 0) {
             throw new IllegalArgumentException("quorum timeouts and fetch size must be positive: " + this);
         }
+    }
+
+    public long fetchMaxWaitMs() {
+        return requestTimeoutMs / 2;
     }
 
     public static RaftConfig defaults() {

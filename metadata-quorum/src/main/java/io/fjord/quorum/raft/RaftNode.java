@@ -133,6 +133,7 @@ public final class RaftNode {
         log.append(List.of(new LogEntry(offset, leader.epoch(), false, data)));
         log.flush();
         maybeAdvanceHighWatermark(leader);
+        answerParked(leader, leader.unparkAll()); // new data for every waiting fetch
         return offset;
     }
 
@@ -177,7 +178,7 @@ public final class RaftNode {
                 lastDiscoveryMs = nowMs;
                 List<Integer> all = new ArrayList<>(voters);
                 send(all.get(random.nextInt(all.size())),
-                        new FetchRequest(u.epoch(), localId, log.endOffset(), log.lastEpoch(), -1));
+                        new FetchRequest(u.epoch(), localId, log.endOffset(), log.lastEpoch(), -1, 0));
             }
         } else if (state instanceof ProspectiveState p) {
             if (nowMs >= p.deadlineMs()) {
@@ -198,6 +199,7 @@ public final class RaftNode {
                 maybeSendFetch(f, nowMs);
             }
         } else if (state instanceof LeaderState l) {
+            answerParked(l, l.unparkExpired(nowMs));
             if (!l.hasMajorityContact(nowMs, config.fetchTimeoutMs() * 3 / 2)) {
                 resign(nowMs);
             } else if (nowMs - l.lastBeginQuorumSentMs() >= config.requestTimeoutMs()) {
@@ -428,10 +430,26 @@ public final class RaftNode {
             }
         }
         leader.updateReplica(from, f.fetchOffset(), nowMs);
-        maybeAdvanceHighWatermark(leader);
+        if (maybeAdvanceHighWatermark(leader)) {
+            answerParked(leader, leader.unparkAll()); // everyone waiting learns the new high watermark
+        }
+        if (f.fetchOffset() >= log.endOffset() && f.maxWaitMs() > 0) {
+            leader.park(from, f, nowMs + f.maxWaitMs()); // nothing new for it: long poll
+            return;
+        }
+        answerFetch(leader, from, f);
+    }
+
+    private void answerFetch(LeaderState leader, int to, FetchRequest f) {
         List<LogEntry> entries = log.read(f.fetchOffset(), config.fetchMaxEntries());
-        send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null,
+        send(to, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null,
                 f.correlationId()));
+    }
+
+    private void answerParked(LeaderState leader, List<LeaderState.ParkedFetch> parked) {
+        for (LeaderState.ParkedFetch p : parked) {
+            answerFetch(leader, p.replicaId(), p.request());
+        }
     }
 
     private void onFetchResponse(int from, FetchResponse r, long nowMs) {
@@ -477,15 +495,18 @@ public final class RaftNode {
             long correlationId = nextCorrelationId++;
             follower.fetchSent(nowMs, config.requestTimeoutMs(), correlationId);
             send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, log.endOffset(), log.lastEpoch(),
-                    correlationId));
+                    correlationId, config.fetchMaxWaitMs()));
         }
     }
 
-    private void maybeAdvanceHighWatermark(LeaderState leader) {
+    /** Returns true if the high watermark moved. */
+    private boolean maybeAdvanceHighWatermark(LeaderState leader) {
         long majority = leader.majorityOffset(log.endOffset());
         if (majority > leader.epochStartOffset() && majority > highWatermark) {
             highWatermark = majority;
+            return true;
         }
+        return false;
     }
 
     // ---- helpers ----

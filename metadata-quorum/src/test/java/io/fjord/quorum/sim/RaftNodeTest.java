@@ -123,9 +123,9 @@ class RaftNodeTest {
         assertEquals(2, leader.epoch());
         leader.drainOutbound();
         // follower 2 has only the old entry: a majority holds offset 0, but it is from epoch 1
-        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 1, 1, 0)), 260);
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 1, 1, 0, 0)), 260);
         assertEquals(0, leader.highWatermark(), "an old-epoch entry is not committed by counting replicas");
-        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 2, 2, 1)), 270);
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 2, 2, 1, 0)), 270);
         assertEquals(2, leader.highWatermark(), "once the epoch's own entry is on a majority, both commit");
     }
 
@@ -135,7 +135,7 @@ class RaftNodeTest {
         leader.tick(250);
         leader.tick(300);
         leader.drainOutbound();
-        leader.handle(new Envelope(9, 1, new Message.FetchRequest(0, 9, 0, 0, 5)), 301);
+        leader.handle(new Envelope(9, 1, new Message.FetchRequest(0, 9, 0, 0, 5, 0)), 301);
         Message.FetchResponse answer = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
         assertEquals(Message.Error.FENCED_LEADER_EPOCH, answer.error());
         assertEquals(1, answer.epoch());
@@ -220,5 +220,30 @@ class RaftNodeTest {
         assertEquals(0, log.durableEndOffset());
         node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
         assertEquals(1, log.durableEndOffset(), "durable before any fetch can acknowledge it");
+    }
+
+    @Test
+    void aCaughtUpFetchWaitsAtTheLeaderUntilDataArrivesOrItsWaitEnds() {
+        RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        leader.drainOutbound();
+        // follower 2 is caught up (the leader-change entry is offset 0): nothing to send yet
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, 1, 1, 7, 100)), 260);
+        assertEquals(1, leader.highWatermark(), "the fetch acknowledged the epoch's first entry");
+        assertEquals(List.of(), sent(leader.drainOutbound(), Message.FetchResponse.class), "held: long poll");
+        leader.append(new byte[] {42});
+        Message.FetchResponse answered = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
+        assertEquals(7, answered.correlationId());
+        assertEquals(1, answered.entries().size(), "answered as soon as data arrived");
+        // a held fetch with no news is answered, empty, when its wait ends
+        leader.handle(new Envelope(3, 1, new Message.FetchRequest(1, 3, 2, 1, 8, 100)), 270);
+        leader.tick(300);
+        assertEquals(List.of(), sent(leader.drainOutbound(), Message.FetchResponse.class));
+        leader.tick(371);
+        Message.FetchResponse expired = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
+        assertEquals(8, expired.correlationId());
+        assertEquals(List.of(), expired.entries());
     }
 }

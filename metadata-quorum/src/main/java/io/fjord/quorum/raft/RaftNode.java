@@ -126,15 +126,29 @@ public final class RaftNode {
      * @throws NotLeaderException if this node is not the leader
      */
     public long append(byte[] data) {
+        return append(List.of(data));
+    }
+
+    /**
+     * Appends several entries with one flush (group commit); returns the offset of the first. Committed once
+     * {@link #highWatermark()} passes the last.
+     *
+     * @throws NotLeaderException if this node is not the leader
+     */
+    public long append(List<byte[]> data) {
         if (!(state instanceof LeaderState leader)) {
             throw new NotLeaderException(leaderId(), state.epoch());
         }
-        long offset = log.endOffset();
-        log.append(List.of(new LogEntry(offset, leader.epoch(), false, data)));
+        long first = log.endOffset();
+        List<LogEntry> entries = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            entries.add(new LogEntry(first + i, leader.epoch(), false, data.get(i)));
+        }
+        log.append(entries);
         log.flush();
         maybeAdvanceHighWatermark(leader);
         answerParked(leader, leader.unparkAll()); // new data for every waiting fetch
-        return offset;
+        return first;
     }
 
     /** Committed entries from {@code fromOffset}, at most {@code maxEntries}. */

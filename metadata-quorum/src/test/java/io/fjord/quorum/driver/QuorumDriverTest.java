@@ -1,0 +1,130 @@
+package io.fjord.quorum.driver;
+
+import io.fjord.quorum.log.FileQuorumStateStore;
+import io.fjord.quorum.log.PartitionRaftLog;
+import io.fjord.quorum.raft.LogEntry;
+import io.fjord.quorum.raft.NotLeaderException;
+import io.fjord.quorum.raft.RaftConfig;
+import io.fjord.quorum.raft.RaftNode;
+import io.fjord.storage.log.LogConfig;
+import io.fjord.storage.log.PartitionLog;
+import io.fjord.storage.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three quorum nodes in one JVM on real storage (fsync included) and real threads, over the loopback transport:
+ * election, commit, redirect, leader loss and fail-over, restart and catch-up.
+ */
+class QuorumDriverTest {
+    private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
+    private static final RaftConfig CONFIG = new RaftConfig(150, 300, 100, 500);
+    private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
+            "retention.ms", "-1", "retention.bytes", "-1"));
+
+    @TempDir
+    Path tmp;
+    private final LoopbackTransport transport = new LoopbackTransport();
+    private final Map<Integer, QuorumDriver> drivers = new HashMap<>();
+    private final Map<Integer, PartitionLog> logs = new HashMap<>();
+
+    private void start(int id) {
+        Path dir = tmp.resolve("node-" + id);
+        PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
+        logs.put(id, log);
+        RaftNode node = new RaftNode(id, VOTERS, new PartitionRaftLog(log), new FileQuorumStateStore(dir),
+                new Random(id), CONFIG, System.currentTimeMillis());
+        drivers.put(id, new QuorumDriver(node, transport, Clock.SYSTEM));
+    }
+
+    private void stop(int id) {
+        drivers.remove(id).close();
+        logs.remove(id).close();
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (int id : new ArrayList<>(drivers.keySet())) {
+            stop(id);
+        }
+    }
+
+    private QuorumDriver awaitLeader() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> leader() != null);
+        return leader();
+    }
+
+    private QuorumDriver leader() {
+        return drivers.values().stream().filter(d -> d.status().state().equals("Leader")).findFirst().orElse(null);
+    }
+
+    private static List<String> values(List<LogEntry> entries) {
+        return entries.stream().filter(e -> !e.control()).map(e -> new String(e.data())).toList();
+    }
+
+    @Test
+    void electsCommitsFailsOverAndCatchesUp() throws Exception {
+        VOTERS.forEach(this::start);
+        QuorumDriver leader = awaitLeader();
+        List<CompletableFuture<Long>> appended = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            appended.add(leader.append(("v" + i).getBytes()));
+        }
+        long previous = -1;
+        for (CompletableFuture<Long> f : appended) {
+            long offset = f.get(20, TimeUnit.SECONDS);
+            assertTrue(offset > previous, "offsets increase in append order");
+            previous = offset;
+        }
+
+        int followerId = drivers.entrySet().stream().filter(e -> e.getValue() != leader).findFirst().orElseThrow()
+                .getKey();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> { // a re-election in between may change the answer
+            ExecutionException redirected = assertThrows(ExecutionException.class,
+                    () -> drivers.get(followerId).append("x".getBytes()).get(10, TimeUnit.SECONDS));
+            NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, redirected.getCause());
+            assertEquals(leader().status().nodeId(), notLeader.leaderId(), "the refusal names the leader");
+        });
+        QuorumDriver leaderNow = leader();
+
+        int oldLeaderId = leaderNow.status().nodeId();
+        stop(oldLeaderId);
+        QuorumDriver newLeader = awaitLeader();
+        assertTrue(newLeader.status().epoch() > 1, "a new epoch");
+        long afterFailover = newLeader.append("after-failover".getBytes()).get(20, TimeUnit.SECONDS);
+        assertTrue(afterFailover > previous, "committed entries survived the leader's loss");
+
+        start(oldLeaderId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> drivers.get(oldLeaderId).status().highWatermark()
+                > afterFailover);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add("v" + i);
+        }
+        expected.add("after-failover");
+        for (QuorumDriver driver : drivers.values()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> driver.status().highWatermark() > afterFailover);
+            assertEquals(expected, values(driver.readCommitted(0, 1000).get(10, TimeUnit.SECONDS)),
+                    "node " + driver.status().nodeId() + " has every committed entry, in order, once");
+        }
+    }
+}

@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 /** {@code fjord perf ...}: throughput and latency measurements. */
 @Command(name = "perf", mixinStandardHelpOptions = true, description = "Measure Fjord's performance.",
-        subcommands = {PerfCommand.Storage.class})
+        subcommands = {PerfCommand.Storage.class, PerfCommand.Quorum.class})
 final class PerfCommand {
     @Command(name = "storage", mixinStandardHelpOptions = true,
             description = "Partition-log append and read throughput vs. plain sequential file writes.")
@@ -24,6 +24,34 @@ final class PerfCommand {
         @Override
         public Integer call() throws Exception {
             StorageBenchmark.run(dir, mib * 1024 * 1024, System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "quorum", mixinStandardHelpOptions = true,
+            description = "Metadata quorum commit latency, throughput and fail-over time (3 voters, one process).")
+    static final class Quorum implements Callable<Integer> {
+        @Option(names = "--dir", defaultValue = "fjord-data/perf-quorum",
+                description = "Scratch directory, deleted afterwards (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Option(names = "--entries", defaultValue = "20000", description = "Entries to commit (default: ${DEFAULT-VALUE}).")
+        int entries;
+
+        @Option(names = "--in-flight", defaultValue = "64",
+                description = "Appends awaiting commit at once (default: ${DEFAULT-VALUE}).")
+        int inFlight;
+
+        @Option(names = "--entry-bytes", defaultValue = "100", description = "Entry size (default: ${DEFAULT-VALUE}).")
+        int entryBytes;
+
+        @Option(names = "--failovers", defaultValue = "20",
+                description = "Leader stops to time (default: ${DEFAULT-VALUE}).")
+        int failovers;
+
+        @Override
+        public Integer call() throws Exception {
+            new QuorumBenchmark(dir, System.out).run(entries, inFlight, entryBytes, failovers);
             return 0;
         }
     }

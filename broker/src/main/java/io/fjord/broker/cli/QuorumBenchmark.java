@@ -9,6 +9,7 @@ import io.fjord.quorum.raft.RaftNode;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.time.Clock;
+import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -54,7 +55,11 @@ final class QuorumBenchmark {
             QuorumDriver leader = awaitLeader(-1);
             out.printf("quorum benchmark: 3 voters in one process, real storage with fsync per append batch, "
                     + "%d entries of %d bytes, %d in flight%n", entries, entryBytes, inFlight);
-            measureCommits(leader, entries, inFlight, entryBytes);
+            commits(leader, Math.min(entries, 2_000), inFlight, entryBytes); // warm-up, not reported
+            out.println("one append in flight (commit round trip):");
+            report(commits(leader, Math.min(entries, 2_000), 1, entryBytes));
+            out.println(inFlight + " appends in flight (throughput; latency includes queueing):");
+            report(commits(leader, entries, inFlight, entryBytes));
             measureFailovers(failovers);
         } finally {
             for (int id : VOTERS) {
@@ -66,8 +71,11 @@ final class QuorumBenchmark {
         }
     }
 
-    private void measureCommits(QuorumDriver leader, int entries, int inFlight, int entryBytes) throws Exception {
-        Histogram latencyUs = new Histogram(3_600_000_000L, 3);
+    private record Result(int entries, int entryBytes, double seconds, Histogram latencyUs) {
+    }
+
+    private Result commits(QuorumDriver leader, int entries, int inFlight, int entryBytes) throws Exception {
+        Histogram latencyUs = new ConcurrentHistogram(3_600_000_000L, 3); // recorded from completion threads
         byte[] data = new byte[entryBytes];
         new Random(1).nextBytes(data);
         ArrayDeque<CompletableFuture<Long>> window = new ArrayDeque<>();
@@ -83,14 +91,15 @@ final class QuorumBenchmark {
         for (CompletableFuture<Long> f : window) {
             f.get(30, TimeUnit.SECONDS);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        synchronized (latencyUs) {
-            out.printf("commits: %.0f entries/s (%.1f MB/s); commit latency ms: avg %.2f, p50 %.2f, p99 %.2f,"
-                            + " p99.9 %.2f, max %.2f%n", entries / seconds, entries * (double) entryBytes / seconds / 1e6,
-                    latencyUs.getMean() / 1000, latencyUs.getValueAtPercentile(50) / 1000.0,
-                    latencyUs.getValueAtPercentile(99) / 1000.0, latencyUs.getValueAtPercentile(99.9) / 1000.0,
-                    latencyUs.getMaxValue() / 1000.0);
-        }
+        return new Result(entries, entryBytes, (System.nanoTime() - start) / 1e9, latencyUs);
+    }
+
+    private void report(Result r) {
+        Histogram h = r.latencyUs();
+        out.printf("  %.0f entries/s (%.1f MB/s); commit latency ms: avg %.2f, p50 %.2f, p99 %.2f, p99.9 %.2f,"
+                        + " max %.2f%n", r.entries() / r.seconds(), r.entries() * (double) r.entryBytes() / r.seconds() / 1e6,
+                h.getMean() / 1000, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
     private void measureFailovers(int rounds) throws Exception {
@@ -142,8 +151,8 @@ final class QuorumBenchmark {
         PartitionLog log = PartitionLog.open(nodeDir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
         logs.put(id, log);
         RaftNode node = new RaftNode(id, VOTERS, new PartitionRaftLog(log), new FileQuorumStateStore(nodeDir),
-                new Random(), CONFIG, System.currentTimeMillis());
-        drivers.put(id, new QuorumDriver(node, transport, Clock.SYSTEM));
+                new Random(), CONFIG, Clock.MONOTONIC.nowMs());
+        drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
     }
 
     private void stop(int id) {

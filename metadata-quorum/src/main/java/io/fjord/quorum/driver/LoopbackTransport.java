@@ -16,8 +16,8 @@ public final class LoopbackTransport implements Transport {
     }
 
     @Override
-    public void unregister(int nodeId) {
-        inboxes.remove(nodeId);
+    public void unregister(int nodeId, Consumer<Envelope> inbound) {
+        inboxes.remove(nodeId, inbound); // a newer registration for the same id stays
     }
 
     @Override

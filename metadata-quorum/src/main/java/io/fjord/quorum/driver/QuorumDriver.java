@@ -13,17 +13,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The one thread that owns a {@link RaftNode}: it feeds the node inbound messages and time, sends what the node
- * produces, and serves callers through futures. Appends queued together go to the log with one flush (group commit).
- * An append's future completes with its offset once committed, or fails with {@link NotLeaderException} (naming the
- * leader if known) if this node is not, or stops being, the leader first; in the second case the entry may still be
- * committed by the next leader, as with any Kafka request that times out.
+ * The one thread that owns a {@link RaftNode}: it feeds the node inbound messages and time (from a monotonic
+ * clock), sends what the node produces, and serves callers through futures. Appends queued together go to the log
+ * with one flush (group commit).
  *
- * <p>Thread-safety: public methods may be called from any thread. The driver thread is never interrupted (an
+ * <p>An append's future completes with its offset once committed. It fails with {@link NotLeaderException} (naming
+ * the leader if known) if this node is not, or stops being, the leader first; in that case the entry may still be
+ * committed by the next leader, as with any Kafka request that times out. If the node fails (an I/O error), every
+ * pending and later call fails with the cause and {@link Status#state()} reads {@code Failed}; after {@link #close}
+ * it reads {@code Closed} and calls fail with an {@link IllegalStateException}.
+ *
+ * <p>Thread-safety: public methods may be called from any thread. Futures are completed on a separate executor,
+ * never on the driver thread, so callbacks cannot stall the quorum. The driver thread is never interrupted (an
  * interrupt would close the log's file channels); {@link #close} stops it through its queue.
  */
 public final class QuorumDriver implements AutoCloseable {
@@ -44,31 +52,48 @@ public final class QuorumDriver implements AutoCloseable {
     private final RaftNode node;
     private final Transport transport;
     private final Clock clock;
+    private final Executor completions = ForkJoinPool.commonPool();
     private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+    private final Consumer<Envelope> inboxWriter = inbox::add;
     private final TreeMap<Long, CompletableFuture<Long>> awaitingCommit = new TreeMap<>();
     private final Thread thread;
     private volatile Status status;
+    private volatile RuntimeException stopped;
 
+    /** @param clock a monotonic clock ({@link Clock#MONOTONIC}): the node's timers run on it */
     public QuorumDriver(RaftNode node, Transport transport, Clock clock) {
         this.node = node;
         this.transport = transport;
         this.clock = clock;
-        publishStatus();
-        transport.register(node.localId(), inbox::add);
+        publishStatus(node.stateName());
+        transport.register(node.localId(), inboxWriter);
         this.thread = new Thread(this::run, "fjord-quorum-" + node.localId());
         thread.start();
     }
 
+    /** Appends {@code data} (copied) if this node leads; see the class comment for how the future completes. */
     public CompletableFuture<Long> append(byte[] data) {
         CompletableFuture<Long> result = new CompletableFuture<>();
-        inbox.add(new Append(data, result));
+        enqueue(new Append(data.clone(), result), result);
         return result;
     }
 
     public CompletableFuture<List<LogEntry>> readCommitted(long fromOffset, int maxEntries) {
         CompletableFuture<List<LogEntry>> result = new CompletableFuture<>();
-        inbox.add(new Read(fromOffset, maxEntries, result));
+        enqueue(new Read(fromOffset, maxEntries, result), result);
         return result;
+    }
+
+    private void enqueue(Object request, CompletableFuture<?> result) {
+        RuntimeException cause = stopped;
+        if (cause != null) {
+            result.completeExceptionally(cause);
+            return;
+        }
+        inbox.add(request);
+        if (stopped != null) {
+            drainFailing(stopped); // stopped meanwhile: the driver thread may not see this request
+        }
     }
 
     public Status status() {
@@ -77,8 +102,8 @@ public final class QuorumDriver implements AutoCloseable {
 
     private void run() {
         List<Object> batch = new ArrayList<>();
-        while (true) {
-            try {
+        try {
+            while (true) {
                 Object first = inbox.poll(POLL_MS, TimeUnit.MILLISECONDS);
                 batch.clear();
                 if (first != null) {
@@ -86,20 +111,19 @@ public final class QuorumDriver implements AutoCloseable {
                     inbox.drainTo(batch);
                 }
                 if (!step(batch)) {
+                    finish(new IllegalStateException("the quorum driver of node " + node.localId() + " is closed"),
+                            "Closed", List.of());
                     return;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("[Quorum node={}] driver step failed; stopping", node.localId(), e);
-                failAll(e);
-                return;
             }
+        } catch (Throwable t) {
+            LOG.error("[Quorum node={}] failed; the driver stops", node.localId(), t);
+            RuntimeException cause = t instanceof RuntimeException r ? r : new IllegalStateException(t);
+            finish(cause, "Failed", batch);
         }
     }
 
-    /** One turn of the loop; false once stopped. */
+    /** One turn of the loop; false once asked to stop. */
     private boolean step(List<Object> batch) {
         long now = clock.nowMs();
         List<Append> appends = new ArrayList<>();
@@ -112,8 +136,11 @@ public final class QuorumDriver implements AutoCloseable {
             } else if (item instanceof Append append) {
                 appends.add(append);
             } else if (item instanceof Read read) {
-                read.result().complete(node.readCommitted(read.fromOffset(), read.maxEntries()));
+                serve(read);
             }
+        }
+        if (stop) {
+            return false; // appends in the same batch are refused, not written
         }
         if (!appends.isEmpty()) {
             appendAll(appends);
@@ -123,17 +150,23 @@ public final class QuorumDriver implements AutoCloseable {
             transport.send(out);
         }
         settleAppends();
-        publishStatus();
-        if (stop) {
-            failAll(new NotLeaderException(-1, node.epoch()));
+        publishStatus(node.stateName());
+        return true;
+    }
+
+    private void serve(Read read) {
+        try {
+            List<LogEntry> entries = node.readCommitted(read.fromOffset(), read.maxEntries());
+            completions.execute(() -> read.result().complete(entries));
+        } catch (IllegalArgumentException e) {
+            completions.execute(() -> read.result().completeExceptionally(e));
         }
-        return !stop;
     }
 
     private void appendAll(List<Append> appends) {
         if (!node.isLeader()) {
             NotLeaderException notLeader = new NotLeaderException(node.leaderId(), node.epoch());
-            appends.forEach(a -> a.result().completeExceptionally(notLeader));
+            appends.forEach(a -> fail(a.result(), notLeader));
             return;
         }
         List<byte[]> data = new ArrayList<>(appends.size());
@@ -149,39 +182,71 @@ public final class QuorumDriver implements AutoCloseable {
         long committedBelow = node.highWatermark();
         while (!awaitingCommit.isEmpty() && awaitingCommit.firstKey() < committedBelow) {
             Map.Entry<Long, CompletableFuture<Long>> done = awaitingCommit.pollFirstEntry();
-            done.getValue().complete(done.getKey());
+            completions.execute(() -> done.getValue().complete(done.getKey()));
         }
         if (!awaitingCommit.isEmpty() && !node.isLeader()) {
-            failAll(new NotLeaderException(node.leaderId(), node.epoch()));
+            NotLeaderException notLeader = new NotLeaderException(node.leaderId(), node.epoch());
+            awaitingCommit.values().forEach(f -> fail(f, notLeader));
+            awaitingCommit.clear();
         }
     }
 
-    private void failAll(RuntimeException cause) {
-        awaitingCommit.values().forEach(f -> f.completeExceptionally(cause));
+    /** The driver is done: fail everything still waiting, now and later, and leave the transport. */
+    private void finish(RuntimeException cause, String finalState, List<Object> unfinished) {
+        stopped = cause;
+        transport.unregister(node.localId(), inboxWriter);
+        awaitingCommit.values().forEach(f -> fail(f, cause));
         awaitingCommit.clear();
-        for (Object item : inbox) {
-            if (item instanceof Append a) {
-                a.result().completeExceptionally(cause);
-            } else if (item instanceof Read r) {
-                r.result().completeExceptionally(cause);
-            }
+        for (Object item : unfinished) {
+            failRequest(item, cause);
+        }
+        drainFailing(cause);
+        publishStatus(finalState);
+    }
+
+    private void drainFailing(RuntimeException cause) {
+        Object item;
+        while ((item = inbox.poll()) != null) {
+            failRequest(item, cause);
         }
     }
 
-    private void publishStatus() {
-        status = new Status(node.localId(), node.epoch(), node.leaderId(), node.stateName(), node.highWatermark(),
+    private void failRequest(Object item, RuntimeException cause) {
+        if (item instanceof Append a) {
+            fail(a.result(), cause);
+        } else if (item instanceof Read r) {
+            fail(r.result(), cause);
+        }
+    }
+
+    private void fail(CompletableFuture<?> future, RuntimeException cause) {
+        completions.execute(() -> future.completeExceptionally(cause));
+    }
+
+    private void publishStatus(String state) {
+        status = new Status(node.localId(), node.epoch(), node.leaderId(), state, node.highWatermark(),
                 node.log().endOffset());
     }
 
-    /** Stops the driver thread (without interrupting it) and leaves the transport. */
+    /**
+     * Stops the driver thread (without interrupting it) and leaves the transport; waits for the thread, so the
+     * log may be closed afterwards.
+     *
+     * @throws IllegalStateException if called from the driver thread, or the thread does not stop within 30 s
+     */
     @Override
     public void close() {
-        transport.unregister(node.localId());
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("a quorum driver cannot close itself from its own thread");
+        }
         inbox.add(STOP);
         try {
-            thread.join(10_000);
+            thread.join(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            throw new IllegalStateException("quorum driver " + node.localId() + " did not stop within 30 s");
         }
     }
 }

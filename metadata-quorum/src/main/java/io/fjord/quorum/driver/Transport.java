@@ -12,8 +12,9 @@ public interface Transport {
     /** Registers the node's inbox: {@code inbound} is called, on any thread, for each message addressed to it. */
     void register(int nodeId, Consumer<Envelope> inbound);
 
-    void unregister(int nodeId);
+    /** Removes {@code inbound} if it is still the inbox registered for {@code nodeId}. */
+    void unregister(int nodeId, Consumer<Envelope> inbound);
 
-    /** Sends without blocking; a message to an unknown or unreachable node is dropped. */
+    /** Sends without blocking and never throws; a message to an unknown or unreachable node is dropped. */
     void send(Envelope envelope);
 }

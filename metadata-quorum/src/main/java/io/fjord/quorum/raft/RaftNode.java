@@ -136,6 +136,9 @@ public final class RaftNode {
      * @throws NotLeaderException if this node is not the leader
      */
     public long append(List<byte[]> data) {
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException("nothing to append");
+        }
         if (!(state instanceof LeaderState leader)) {
             throw new NotLeaderException(leaderId(), state.epoch());
         }
@@ -153,6 +156,10 @@ public final class RaftNode {
 
     /** Committed entries from {@code fromOffset}, at most {@code maxEntries}. */
     public List<LogEntry> readCommitted(long fromOffset, int maxEntries) {
+        if (fromOffset < log.startOffset() || maxEntries < 0) {
+            throw new IllegalArgumentException("cannot read " + maxEntries + " entries from offset " + fromOffset
+                    + ": the log starts at " + log.startOffset());
+        }
         long available = highWatermark - fromOffset;
         if (available <= 0) {
             return List.of();

@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class QuorumDriverTest {
     private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(150, 300, 100, 500);
+    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500); // generous for a busy CI machine
     private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
             "retention.ms", "-1", "retention.bytes", "-1"));
 
@@ -52,8 +52,8 @@ class QuorumDriverTest {
         PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
         logs.put(id, log);
         RaftNode node = new RaftNode(id, VOTERS, new PartitionRaftLog(log), new FileQuorumStateStore(dir),
-                new Random(id), CONFIG, System.currentTimeMillis());
-        drivers.put(id, new QuorumDriver(node, transport, Clock.SYSTEM));
+                new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
+        drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
     }
 
     private void stop(int id) {
@@ -68,23 +68,29 @@ class QuorumDriverTest {
         }
     }
 
-    private QuorumDriver awaitLeader() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> leader() != null);
-        return leader();
+    private QuorumDriver awaitLeader(int aboveEpoch) {
+        QuorumDriver[] found = new QuorumDriver[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            found[0] = leader();
+            return found[0] != null && found[0].status().epoch() > aboveEpoch;
+        });
+        return found[0];
     }
 
     private QuorumDriver leader() {
         return drivers.values().stream().filter(d -> d.status().state().equals("Leader")).findFirst().orElse(null);
     }
 
+    /** Data entries, without control entries and without the redirect probes (which may commit if leadership moved). */
     private static List<String> values(List<LogEntry> entries) {
-        return entries.stream().filter(e -> !e.control()).map(e -> new String(e.data())).toList();
+        return entries.stream().filter(e -> !e.control()).map(e -> new String(e.data()))
+                .filter(v -> !v.equals("probe")).toList();
     }
 
     @Test
     void electsCommitsFailsOverAndCatchesUp() throws Exception {
         VOTERS.forEach(this::start);
-        QuorumDriver leader = awaitLeader();
+        QuorumDriver leader = awaitLeader(0);
         List<CompletableFuture<Long>> appended = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             appended.add(leader.append(("v" + i).getBytes()));
@@ -98,23 +104,27 @@ class QuorumDriverTest {
 
         int followerId = drivers.entrySet().stream().filter(e -> e.getValue() != leader).findFirst().orElseThrow()
                 .getKey();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> { // a re-election in between may change the answer
+        // a re-election in between may change the answer: retried until the views agree
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            QuorumDriver follower = drivers.get(followerId);
+            assertEquals("Follower", follower.status().state());
             ExecutionException redirected = assertThrows(ExecutionException.class,
-                    () -> drivers.get(followerId).append("x".getBytes()).get(10, TimeUnit.SECONDS));
+                    () -> follower.append("probe".getBytes()).get(10, TimeUnit.SECONDS));
             NotLeaderException notLeader = assertInstanceOf(NotLeaderException.class, redirected.getCause());
-            assertEquals(leader().status().nodeId(), notLeader.leaderId(), "the refusal names the leader");
+            assertEquals(follower.status().leaderId(), notLeader.leaderId(), "the refusal names the leader");
+            assertEquals(leader().status().nodeId(), notLeader.leaderId());
         });
         QuorumDriver leaderNow = leader();
 
         int oldLeaderId = leaderNow.status().nodeId();
+        int oldEpoch = leaderNow.status().epoch();
         stop(oldLeaderId);
-        QuorumDriver newLeader = awaitLeader();
-        assertTrue(newLeader.status().epoch() > 1, "a new epoch");
+        QuorumDriver newLeader = awaitLeader(oldEpoch);
         long afterFailover = newLeader.append("after-failover".getBytes()).get(20, TimeUnit.SECONDS);
         assertTrue(afterFailover > previous, "committed entries survived the leader's loss");
 
         start(oldLeaderId);
-        await().atMost(Duration.ofSeconds(20)).until(() -> drivers.get(oldLeaderId).status().highWatermark()
+        await().atMost(Duration.ofSeconds(30)).until(() -> drivers.get(oldLeaderId).status().highWatermark()
                 > afterFailover);
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -122,9 +132,24 @@ class QuorumDriverTest {
         }
         expected.add("after-failover");
         for (QuorumDriver driver : drivers.values()) {
-            await().atMost(Duration.ofSeconds(20)).until(() -> driver.status().highWatermark() > afterFailover);
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.status().highWatermark() > afterFailover);
             assertEquals(expected, values(driver.readCommitted(0, 1000).get(10, TimeUnit.SECONDS)),
                     "node " + driver.status().nodeId() + " has every committed entry, in order, once");
         }
+    }
+
+    @Test
+    void badRequestsFailAloneAndAClosedDriverRefusesAtOnce() throws Exception {
+        start(1);
+        QuorumDriver driver = drivers.get(1);
+        ExecutionException bad = assertThrows(ExecutionException.class,
+                () -> driver.readCommitted(-1, 5).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalArgumentException.class, bad.getCause());
+        assertEquals(List.of(), driver.readCommitted(0, 5).get(10, TimeUnit.SECONDS), "the driver still serves");
+        stop(1);
+        assertEquals("Closed", driver.status().state());
+        ExecutionException closed = assertThrows(ExecutionException.class,
+                () -> driver.append("late".getBytes()).get(1, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, closed.getCause());
     }
 }

@@ -39,8 +39,13 @@ public final class QuorumDriver implements AutoCloseable {
     private static final long POLL_MS = 5;
     private static final Object STOP = new Object();
 
-    /** What callers may see of the node without touching it: refreshed after every step. */
-    public record Status(int nodeId, int epoch, int leaderId, String state, long highWatermark, long logEndOffset) {
+    /**
+     * What callers may see of the node without touching it, refreshed after every step: the quorum's management
+     * view. {@code replicaLag} (entries behind the leader's log end, by replica id, voters and observers) is filled
+     * on the leader only.
+     */
+    public record Status(int nodeId, int epoch, int leaderId, String state, long highWatermark, long logEndOffset,
+                         java.util.SortedMap<Integer, Long> replicaLag) {
     }
 
     private record Append(byte[] data, CompletableFuture<Long> result) {
@@ -225,7 +230,7 @@ public final class QuorumDriver implements AutoCloseable {
 
     private void publishStatus(String state) {
         status = new Status(node.localId(), node.epoch(), node.leaderId(), state, node.highWatermark(),
-                node.log().endOffset());
+                node.log().endOffset(), java.util.Collections.unmodifiableSortedMap(node.replicaLag()));
     }
 
     /**

@@ -103,6 +103,20 @@ public final class RaftNode {
         return state.name();
     }
 
+    /**
+     * On the leader: how far each replica (voter or observer) that has fetched in this epoch lags behind its log
+     * end, in entries, by replica id. Empty on any other node.
+     */
+    public java.util.SortedMap<Integer, Long> replicaLag() {
+        java.util.SortedMap<Integer, Long> lag = new java.util.TreeMap<>();
+        if (state instanceof LeaderState leader) {
+            long end = log.endOffset();
+            leader.fetchedOffsets().forEach((id, fetched) -> lag.put(id, Math.max(0, end - fetched)));
+            lag.put(localId, 0L);
+        }
+        return lag;
+    }
+
     /** Entries below this offset are committed (on a majority of voters) and will never change. */
     public long highWatermark() {
         return highWatermark;

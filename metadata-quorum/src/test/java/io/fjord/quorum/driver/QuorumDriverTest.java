@@ -101,6 +101,13 @@ class QuorumDriverTest {
             assertTrue(offset > previous, "offsets increase in append order");
             previous = offset;
         }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            QuorumDriver.Status view = leader().status();
+            assertEquals(VOTERS, view.replicaLag().keySet(), "the leader reports every voter's lag");
+            assertTrue(view.replicaLag().values().stream().allMatch(lag -> lag == 0), view.replicaLag().toString());
+        });
+        assertTrue(drivers.values().stream().filter(d -> d != leader()).allMatch(d -> d.status().replicaLag().isEmpty()),
+                "only the leader knows the lags");
 
         int followerId = drivers.entrySet().stream().filter(e -> e.getValue() != leader).findFirst().orElseThrow()
                 .getKey();

@@ -125,8 +125,10 @@ class RaftNodeTest {
         // follower 2 has only the old entry: a majority holds offset 0, but it is from epoch 1
         leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 1, 1, 0, 0)), 260);
         assertEquals(0, leader.highWatermark(), "an old-epoch entry is not committed by counting replicas");
+        assertEquals(java.util.Map.of(1, 0L, 2, 1L), leader.replicaLag(), "follower 2 fetched at 1 of 2");
         leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 2, 2, 1, 0)), 270);
         assertEquals(2, leader.highWatermark(), "once the epoch's own entry is on a majority, both commit");
+        assertEquals(java.util.Map.of(1, 0L, 2, 0L), leader.replicaLag());
     }
 
     @Test

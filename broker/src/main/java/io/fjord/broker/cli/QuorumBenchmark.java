@@ -6,19 +6,17 @@ import io.fjord.quorum.log.FileQuorumStateStore;
 import io.fjord.quorum.log.PartitionRaftLog;
 import io.fjord.quorum.raft.RaftConfig;
 import io.fjord.quorum.raft.RaftNode;
+import io.fjord.storage.StorageFiles;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.time.Clock;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -49,7 +47,7 @@ final class QuorumBenchmark {
     }
 
     void run(int entries, int inFlight, int entryBytes, int failovers) throws Exception {
-        deleteRecursively(dir);
+        StorageFiles.deleteRecursively(dir);
         try {
             VOTERS.forEach(this::start);
             QuorumDriver leader = awaitLeader(-1);
@@ -67,7 +65,7 @@ final class QuorumBenchmark {
                     stop(id);
                 }
             }
-            deleteRecursively(dir);
+            StorageFiles.deleteRecursively(dir);
         }
     }
 
@@ -158,15 +156,5 @@ final class QuorumBenchmark {
     private void stop(int id) {
         drivers.remove(id).close();
         logs.remove(id).close();
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (Files.exists(path)) {
-            try (var files = Files.walk(path)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

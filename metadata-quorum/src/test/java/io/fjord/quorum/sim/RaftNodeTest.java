@@ -29,6 +29,15 @@ class RaftNodeTest {
         return new RaftNode(id, voters, log, store, new Random(id), CONFIG, nowMs);
     }
 
+    /** A node of the three-voter quorum, elected leader of epoch 1 with node 2's pre-vote and vote. */
+    private static RaftNode electedLeaderOfThree() {
+        RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        return leader;
+    }
+
     private static <T extends Message> List<T> sent(List<Envelope> out, Class<T> type) {
         return out.stream().map(Envelope::body).filter(type::isInstance).map(type::cast).toList();
     }
@@ -181,20 +190,14 @@ class RaftNodeTest {
 
     @Test
     void aLeaderStepsDownForANewerEpochAndWhenItLosesItsMajority() {
-        RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
-        leader.tick(250);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        RaftNode leader = electedLeaderOfThree();
         assertTrue(leader.isLeader());
         leader.handle(new Envelope(3, 1, new Message.BeginQuorumEpoch(5, 3)), 260);
         assertEquals("Follower", leader.stateName());
         assertEquals(5, leader.epoch());
         assertEquals(3, leader.leaderId());
 
-        RaftNode isolated = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
-        isolated.tick(250);
-        isolated.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
-        isolated.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        RaftNode isolated = electedLeaderOfThree();
         isolated.tick(252 + 250);
         assertTrue(isolated.isLeader(), "within 1.5 x fetch timeout of its election");
         isolated.tick(252 + 301);
@@ -226,10 +229,7 @@ class RaftNodeTest {
 
     @Test
     void aCaughtUpFetchWaitsAtTheLeaderUntilDataArrivesOrItsWaitEnds() {
-        RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
-        leader.tick(250);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        RaftNode leader = electedLeaderOfThree();
         leader.drainOutbound();
         // follower 2 is caught up (the leader-change entry is offset 0): nothing to send yet
         leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, 1, 1, 7, 100)), 260);

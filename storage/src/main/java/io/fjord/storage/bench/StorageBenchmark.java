@@ -1,5 +1,6 @@
 package io.fjord.storage.bench;
 
+import io.fjord.storage.StorageFiles;
 import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.RecordBatchBuilder;
 import io.fjord.storage.log.LogConfig;
@@ -14,7 +15,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.Random;
 
 /**
@@ -71,7 +71,7 @@ public final class StorageBenchmark {
         double[] validate = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             validate[round] = validateRate(batch, batches);
-            deleteRecursively(dir);
+            StorageFiles.deleteRecursively(dir);
             Files.createDirectories(dir);
             if (round % 2 == 0) {
                 plain[round] = plainWrite(dir, batch, batches);
@@ -82,7 +82,7 @@ public final class StorageBenchmark {
             }
             ratio[round] = append[round] / plain[round];
         }
-        deleteRecursively(dir);
+        StorageFiles.deleteRecursively(dir);
         double mb = batches * batch.remaining() / 1e6;
         long records = batches * recordsPerBatch;
         double validateRate = median(validate);
@@ -176,16 +176,5 @@ public final class StorageBenchmark {
             builder.append(now, null, value);
         }
         return builder.build();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

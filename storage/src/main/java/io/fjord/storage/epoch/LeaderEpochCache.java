@@ -69,10 +69,6 @@ public final class LeaderEpochCache {
         return epochs.isEmpty() ? null : epochs.lastEntry().getValue();
     }
 
-    public synchronized int earliestEpoch() {
-        return epochs.isEmpty() ? OffsetAndEpoch.UNDEFINED_EPOCH : epochs.firstKey();
-    }
-
     /** The epoch whose leader wrote {@code offset}, or {@link OffsetAndEpoch#UNDEFINED_EPOCH}. */
     public synchronized int epochForOffset(long offset) {
         int found = OffsetAndEpoch.UNDEFINED_EPOCH;

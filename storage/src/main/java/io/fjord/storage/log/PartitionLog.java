@@ -3,6 +3,7 @@ package io.fjord.storage.log;
 import io.fjord.proto.record.CorruptRecordException;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.storage.StorageException;
+import io.fjord.storage.StorageFiles;
 import io.fjord.storage.checkpoint.CheckpointFile;
 import io.fjord.storage.checkpoint.OffsetCheckpoint;
 import io.fjord.storage.epoch.LeaderEpochCache;
@@ -696,7 +697,7 @@ public final class PartitionLog implements AutoCloseable {
                 Path doomed = dir.resolveSibling(dir.getFileName() + "." + clock.nowMs() + DELETED_SUFFIX);
                 Files.move(dir, doomed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
                 CheckpointFile.fsyncDirectory(dir.getParent());
-                deleteRecursively(doomed);
+                StorageFiles.deleteRecursively(doomed);
             } catch (IOException e) {
                 throw new StorageException("cannot delete partition directory " + dir, e);
             }
@@ -705,14 +706,6 @@ public final class PartitionLog implements AutoCloseable {
 
     /** Suffix of a partition directory being deleted. */
     public static final String DELETED_SUFFIX = "-delete";
-
-    public static void deleteRecursively(Path path) throws IOException {
-        try (var files = Files.walk(path)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 
     private void checkOpen() {
         if (offlineReason != null) {

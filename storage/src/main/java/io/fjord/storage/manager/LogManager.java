@@ -1,6 +1,7 @@
 package io.fjord.storage.manager;
 
 import io.fjord.storage.StorageException;
+import io.fjord.storage.StorageFiles;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.log.TopicPartition;
@@ -104,7 +105,7 @@ public final class LogManager implements AutoCloseable {
             for (Path child : children) {
                 String name = child.getFileName().toString();
                 if (name.endsWith(PartitionLog.DELETED_SUFFIX)) {
-                    PartitionLog.deleteRecursively(child);
+                    StorageFiles.deleteRecursively(child);
                     LOG.info("finished deleting {}", child);
                     continue;
                 }
@@ -185,10 +186,6 @@ public final class LogManager implements AutoCloseable {
 
     public Map<TopicPartition, Path> placement() {
         return Map.copyOf(placement);
-    }
-
-    public List<Path> logDirs() {
-        return logDirs;
     }
 
     /** Partitions that could not be loaded or went offline since (an I/O error), with the reason. */

@@ -1,6 +1,7 @@
 package io.fjord.storage.log;
 
 import io.fjord.proto.record.RecordBatch;
+import io.fjord.storage.StorageFiles;
 import io.fjord.storage.time.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +112,7 @@ class LogCrashTest {
             long next = log.appendAsLeader(Batches.of(T0, "after"), 9).firstOffset();
             assertEquals(expectedRecords, next, "appends continue at the recovered end, cut at " + cut);
             log.close();
-            deleteDir(dir);
+            StorageFiles.deleteRecursively(dir);
         }
     }
 
@@ -168,7 +169,7 @@ class LogCrashTest {
             assertEquals(expectedValues(25).subList(0, (int) expectedEnd), values.subList(0, (int) expectedEnd),
                     "records before the damage survive, flip at " + position);
             log.close();
-            deleteDir(dir);
+            StorageFiles.deleteRecursively(dir);
         }
     }
 
@@ -264,14 +265,5 @@ class LogCrashTest {
                 Files.copy(p, to.resolve(p.getFileName()));
             }
         }
-    }
-
-    private static void deleteDir(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.delete(p);
-            }
-        }
-        Files.delete(dir);
     }
 }

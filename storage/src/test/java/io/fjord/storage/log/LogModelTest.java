@@ -4,6 +4,7 @@ import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.Record;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.record.RecordBatchBuilder;
+import io.fjord.storage.StorageFiles;
 import io.fjord.storage.index.TimestampOffset;
 import io.fjord.storage.testkit.Seeds;
 import io.fjord.storage.time.ManualClock;
@@ -97,7 +98,11 @@ class LogModelTest {
                 checkAllContents();
             } finally {
                 log.close();
-                deleteRecursively(dir);
+                try {
+                    StorageFiles.deleteRecursively(dir);
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
             }
         }
 
@@ -376,16 +381,6 @@ class LogModelTest {
             assertEquals(expected.offset(), actual.offset(), "offset");
             assertEquals(expected.timestamp(), actual.timestamp(), "timestamp at offset " + expected.offset());
             assertArrayEquals(expected.value(), actual.value(), "value at offset " + expected.offset());
-        }
-
-        private static void deleteRecursively(Path dir) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            } catch (IOException e) {
-                throw new AssertionError(e);
-            }
         }
     }
 

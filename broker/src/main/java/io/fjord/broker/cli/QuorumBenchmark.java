@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -148,9 +150,15 @@ final class QuorumBenchmark {
         Path nodeDir = dir.resolve("node-" + id);
         PartitionLog log = PartitionLog.open(nodeDir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
         logs.put(id, log);
-        RaftNode node = new RaftNode(id, VOTERS, new PartitionRaftLog(log), new FileQuorumStateStore(nodeDir),
+        RaftNode node = new RaftNode(id, new UUID(0, id), voterSet(), new PartitionRaftLog(log), new FileQuorumStateStore(nodeDir),
                 new Random(), CONFIG, Clock.MONOTONIC.nowMs());
         drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
+    }
+
+    private static Map<Integer, UUID> voterSet() {
+        Map<Integer, UUID> voters = new TreeMap<>();
+        VOTERS.forEach(v -> voters.put(v, new UUID(0, v)));
+        return voters;
     }
 
     private void stop(int id) {

@@ -11,10 +11,14 @@ import io.fjord.quorum.raft.Message.VoteRequest;
 import io.fjord.quorum.raft.Message.VoteResponse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 import static io.fjord.quorum.raft.QuorumState.NONE;
@@ -37,7 +41,9 @@ public final class RaftNode {
     private static final byte[] LEADER_CHANGE = new byte[0];
 
     private final int localId;
+    private final UUID localDirectoryId;
     private final Set<Integer> voters;
+    private final SortedMap<Integer, UUID> voterDirectories;
     private final RaftLog log;
     private final QuorumStateStore store;
     private final RandomGenerator random;
@@ -50,10 +56,18 @@ public final class RaftNode {
     /** Fetch correlation ids: one counter for the node's life, from a random start, so no id is ever reused. */
     private long nextCorrelationId;
 
-    public RaftNode(int localId, Set<Integer> voters, RaftLog log, QuorumStateStore store, RandomGenerator random,
-                    RaftConfig config, long nowMs) {
+    /**
+     * @param localDirectoryId  the directory id of this node's metadata log directory
+     * @param voters            the voter set: each voter's id and the directory id of its metadata log. A node is a
+     *                          voter only with the directory listed for it; otherwise (its disk was replaced) it
+     *                          takes part as an observer, and the voters refuse its votes.
+     */
+    public RaftNode(int localId, UUID localDirectoryId, Map<Integer, UUID> voters, RaftLog log, QuorumStateStore store,
+                    RandomGenerator random, RaftConfig config, long nowMs) {
         this.localId = localId;
-        this.voters = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(voters)); // ordered: deterministic
+        this.localDirectoryId = java.util.Objects.requireNonNull(localDirectoryId, "localDirectoryId");
+        this.voterDirectories = Collections.unmodifiableSortedMap(new TreeMap<>(voters)); // ordered: deterministic
+        this.voters = voterDirectories.keySet();
         this.log = log;
         this.store = store;
         this.random = random;
@@ -82,8 +96,14 @@ public final class RaftNode {
         return localId;
     }
 
+    /** Whether this node votes: its id is in the voter set with this directory. */
     public boolean isVoter() {
-        return voters.contains(localId);
+        return localDirectoryId.equals(voterDirectories.get(localId));
+    }
+
+    /** Whether {@code id} is a voter whose directory is {@code directoryId} (not a replaced disk). */
+    private boolean isVoter(int id, UUID directoryId) {
+        return directoryId != null && directoryId.equals(voterDirectories.get(id));
     }
 
     public int epoch() {
@@ -107,8 +127,8 @@ public final class RaftNode {
      * On the leader: how far each replica (voter or observer) that has fetched in this epoch lags behind its log
      * end, in entries, by replica id. Empty on any other node.
      */
-    public java.util.SortedMap<Integer, Long> replicaLag() {
-        java.util.SortedMap<Integer, Long> lag = new java.util.TreeMap<>();
+    public SortedMap<Integer, Long> replicaLag() {
+        SortedMap<Integer, Long> lag = new TreeMap<>();
         if (state instanceof LeaderState leader) {
             long end = log.endOffset();
             leader.fetchedOffsets().forEach((id, fetched) -> lag.put(id, Math.max(0, end - fetched)));
@@ -212,8 +232,8 @@ public final class RaftNode {
                 discoverySent = true; // an observer asks a random voter who leads
                 lastDiscoveryMs = nowMs;
                 List<Integer> all = new ArrayList<>(voters);
-                send(all.get(random.nextInt(all.size())),
-                        new FetchRequest(u.epoch(), localId, log.endOffset(), log.lastEpoch(), -1, 0));
+                send(all.get(random.nextInt(all.size())), new FetchRequest(u.epoch(), localId, localDirectoryId,
+                        log.endOffset(), log.lastEpoch(), -1, 0));
             }
         } else if (state instanceof ProspectiveState p) {
             if (nowMs >= p.deadlineMs()) {
@@ -276,13 +296,18 @@ public final class RaftNode {
         if (!isVoter()) {
             return;
         }
+        if (!localDirectoryId.equals(r.voterDirectoryId()) || !isVoter(r.candidateId(), r.candidateDirectoryId())) {
+            // one of the two disks is not the one in the voter set: a vote from or for it could be a second vote
+            send(from, new VoteResponse(state.epoch(), leaderId(), false, r.preVote(), localDirectoryId));
+            return;
+        }
         if (r.preVote()) {
             boolean grant = r.epoch() > state.epoch() && r.lastLog().compareTo(lastLog()) >= 0 && !leaderIsAlive(nowMs);
-            send(from, new VoteResponse(state.epoch(), leaderId(), grant, true));
+            send(from, new VoteResponse(state.epoch(), leaderId(), grant, true, localDirectoryId));
             return;
         }
         if (r.epoch() < state.epoch()) {
-            send(from, new VoteResponse(state.epoch(), leaderId(), false, false));
+            send(from, new VoteResponse(state.epoch(), leaderId(), false, false, localDirectoryId));
             return;
         }
         if (r.epoch() > state.epoch()) {
@@ -300,7 +325,7 @@ public final class RaftNode {
             }
             state = new UnattachedState(state.epoch(), r.candidateId(), nowMs + electionTimeout());
         }
-        send(from, new VoteResponse(state.epoch(), leaderId(), grant, false));
+        send(from, new VoteResponse(state.epoch(), leaderId(), grant, false, localDirectoryId));
     }
 
     private boolean leaderIsAlive(long nowMs) {
@@ -309,7 +334,7 @@ public final class RaftNode {
 
     private void onVoteResponse(int from, VoteResponse r, long nowMs) {
         observeEpoch(r.epoch(), r.leaderId(), nowMs);
-        if (!r.granted() || !voters.contains(from)) {
+        if (!r.granted() || !isVoter(from, r.voterDirectoryId())) {
             return;
         }
         if (r.preVote() && state instanceof ProspectiveState p && r.epoch() <= p.epoch()) {
@@ -360,7 +385,8 @@ public final class RaftNode {
         }
         for (int voter : voters) {
             if (voter != localId) {
-                send(voter, new VoteRequest(p.epoch() + 1, localId, lastLog(), true));
+                send(voter, new VoteRequest(p.epoch() + 1, localId, localDirectoryId, voterDirectories.get(voter),
+                        lastLog(), true));
             }
         }
     }
@@ -376,7 +402,8 @@ public final class RaftNode {
         }
         for (int voter : voters) {
             if (voter != localId) {
-                send(voter, new VoteRequest(epoch, localId, lastLog(), false));
+                send(voter, new VoteRequest(epoch, localId, localDirectoryId, voterDirectories.get(voter), lastLog(),
+                        false));
             }
         }
     }
@@ -446,25 +473,28 @@ public final class RaftNode {
     private void onFetchRequest(int from, FetchRequest f, long nowMs) {
         if (!(state instanceof LeaderState leader)) {
             Error error = f.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.NOT_LEADER;
-            send(from, new FetchResponse(state.epoch(), leaderId(), error, List.of(), highWatermark, null,
+            send(from, new FetchResponse(state.epoch(), leaderId(), error, List.of(), highWatermark, null, null,
                     f.correlationId()));
             return;
         }
         if (f.epoch() != leader.epoch()) {
             Error error = f.epoch() < leader.epoch() ? Error.FENCED_LEADER_EPOCH : Error.UNKNOWN_LEADER_EPOCH;
-            send(from, new FetchResponse(leader.epoch(), localId, error, List.of(), highWatermark, null,
+            send(from, new FetchResponse(leader.epoch(), localId, error, List.of(), highWatermark, null, null,
                     f.correlationId()));
             return;
         }
         if (f.fetchOffset() > log.startOffset() || f.lastFetchedEpoch() > 0) {
             OffsetAndEpoch end = log.endOffsetForEpoch(f.lastFetchedEpoch());
             if (end.epoch() != f.lastFetchedEpoch() || end.offset() < f.fetchOffset()) {
-                send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, List.of(), highWatermark, end,
+                send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, List.of(), highWatermark, end, null,
                         f.correlationId()));
                 return;
             }
         }
-        leader.updateReplica(from, f.fetchOffset(), nowMs);
+        if (!voters.contains(from) || isVoter(from, f.replicaDirectoryId())) {
+            // a voter id fetching from another directory (a replaced disk) is served but counts for nothing
+            leader.updateReplica(from, f.fetchOffset(), nowMs);
+        }
         if (maybeAdvanceHighWatermark(leader)) {
             answerParked(leader, leader.unparkAll()); // everyone waiting learns the new high watermark
         }
@@ -477,7 +507,7 @@ public final class RaftNode {
 
     private void answerFetch(LeaderState leader, int to, FetchRequest f) {
         List<LogEntry> entries = log.read(f.fetchOffset(), config.fetchMaxEntries());
-        send(to, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null,
+        send(to, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null, null,
                 f.correlationId()));
     }
 
@@ -529,8 +559,8 @@ public final class RaftNode {
         if (follower.canSendFetch(nowMs)) {
             long correlationId = nextCorrelationId++;
             follower.fetchSent(nowMs, config.requestTimeoutMs(), correlationId);
-            send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, log.endOffset(), log.lastEpoch(),
-                    correlationId, config.fetchMaxWaitMs()));
+            send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, localDirectoryId, log.endOffset(),
+                    log.lastEpoch(), correlationId, config.fetchMaxWaitMs()));
         }
     }
 

@@ -6,6 +6,7 @@ import io.fjord.quorum.raft.LogEntry;
 import io.fjord.quorum.raft.NotLeaderException;
 import io.fjord.quorum.raft.RaftConfig;
 import io.fjord.quorum.raft.RaftNode;
+import io.fjord.quorum.sim.TestVoters;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.time.Clock;
@@ -51,7 +52,7 @@ class QuorumDriverTest {
         Path dir = tmp.resolve("node-" + id);
         PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
         logs.put(id, log);
-        RaftNode node = new RaftNode(id, VOTERS, new PartitionRaftLog(log), new FileQuorumStateStore(dir),
+        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log), new FileQuorumStateStore(dir),
                 new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
         drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
     }

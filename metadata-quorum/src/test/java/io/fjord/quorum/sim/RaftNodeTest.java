@@ -24,17 +24,25 @@ class RaftNodeTest {
     private static final RaftConfig CONFIG = new RaftConfig(100, 200, 50, 10);
     private static final Set<Integer> THREE = Set.of(1, 2, 3);
 
+    /** A (pre-)vote request from {@code candidate} to {@code voter}, both with their first directories. */
+    private static Message.VoteRequest voteRequest(int epoch, int candidate, int voter, OffsetAndEpoch lastLog,
+                                                   boolean preVote) {
+        return new Message.VoteRequest(epoch, candidate, TestVoters.directoryOf(candidate),
+                TestVoters.directoryOf(voter), lastLog, preVote);
+    }
+
     private static RaftNode node(int id, Set<Integer> voters, InMemoryRaftLog log, InMemoryQuorumStateStore store,
                                  long nowMs) {
-        return new RaftNode(id, voters, log, store, new Random(id), CONFIG, nowMs);
+        return new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(voters), log, store, new Random(id), CONFIG,
+                nowMs);
     }
 
     /** A node of the three-voter quorum, elected leader of epoch 1 with node 2's pre-vote and vote. */
     private static RaftNode electedLeaderOfThree() {
         RaftNode leader = node(1, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
         leader.tick(250);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true)), 251);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false)), 252);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(0, -1, true, true, TestVoters.directoryOf(2))), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, false, TestVoters.directoryOf(2))), 252);
         return leader;
     }
 
@@ -59,14 +67,14 @@ class RaftNodeTest {
         InMemoryQuorumStateStore store = new InMemoryQuorumStateStore();
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         RaftNode voter = node(1, THREE, log, store, 0);
-        voter.handle(new Envelope(2, 1, new Message.VoteRequest(1, 2, OffsetAndEpoch.ZERO, false)), 1);
+        voter.handle(new Envelope(2, 1, voteRequest(1, 2, 1, OffsetAndEpoch.ZERO, false)), 1);
         assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
         assertEquals(new QuorumState(1, 2, QuorumState.NONE), store.read(), "the vote is durable before the answer");
-        voter.handle(new Envelope(3, 1, new Message.VoteRequest(1, 3, OffsetAndEpoch.ZERO, false)), 2);
+        voter.handle(new Envelope(3, 1, voteRequest(1, 3, 1, OffsetAndEpoch.ZERO, false)), 2);
         assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
 
         RaftNode restarted = node(1, THREE, log, store, 3);
-        restarted.handle(new Envelope(3, 1, new Message.VoteRequest(1, 3, OffsetAndEpoch.ZERO, false)), 4);
+        restarted.handle(new Envelope(3, 1, voteRequest(1, 3, 1, OffsetAndEpoch.ZERO, false)), 4);
         assertFalse(sent(restarted.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
                 "a restart must not free the vote");
     }
@@ -76,10 +84,10 @@ class RaftNodeTest {
         InMemoryRaftLog log = new InMemoryRaftLog(false);
         log.append(List.of(new LogEntry(0, 2, true, new byte[0]), new LogEntry(1, 2, false, new byte[] {1})));
         RaftNode voter = node(1, THREE, log, new InMemoryQuorumStateStore(), 0);
-        voter.handle(new Envelope(2, 1, new Message.VoteRequest(3, 2, new OffsetAndEpoch(5, 1), false)), 1);
+        voter.handle(new Envelope(2, 1, voteRequest(3, 2, 1, new OffsetAndEpoch(5, 1), false)), 1);
         assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
                 "a longer log in an older epoch is less up to date");
-        voter.handle(new Envelope(3, 1, new Message.VoteRequest(3, 3, new OffsetAndEpoch(2, 2), false)), 2);
+        voter.handle(new Envelope(3, 1, voteRequest(3, 3, 1, new OffsetAndEpoch(2, 2), false)), 2);
         assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
     }
 
@@ -89,11 +97,11 @@ class RaftNodeTest {
         RaftNode follower = node(1, THREE, new InMemoryRaftLog(false), store, 0);
         follower.handle(new Envelope(2, 1, new Message.BeginQuorumEpoch(4, 2)), 0);
         follower.drainOutbound();
-        follower.handle(new Envelope(3, 1, new Message.VoteRequest(5, 3, OffsetAndEpoch.ZERO, true)), 10);
+        follower.handle(new Envelope(3, 1, voteRequest(5, 3, 1, OffsetAndEpoch.ZERO, true)), 10);
         Message.VoteResponse answer = sent(follower.drainOutbound(), Message.VoteResponse.class).get(0);
         assertFalse(answer.granted(), "the leader was heard from within the fetch timeout");
         assertEquals(4, follower.epoch(), "a pre-vote changes nobody's epoch");
-        follower.handle(new Envelope(3, 1, new Message.VoteRequest(5, 3, OffsetAndEpoch.ZERO, true)), 500);
+        follower.handle(new Envelope(3, 1, voteRequest(5, 3, 1, OffsetAndEpoch.ZERO, true)), 500);
         assertTrue(sent(follower.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
                 "after the fetch timeout the leader is presumed gone");
         assertEquals(4, follower.epoch());
@@ -111,7 +119,7 @@ class RaftNodeTest {
         assertEquals(2, fetch.lastFetchedEpoch());
         // the leader never saw epoch 2: its epoch 1 ends at offset 2
         follower.handle(new Envelope(3, 1, new Message.FetchResponse(3, 3, Message.Error.NONE, List.of(), 0,
-                new OffsetAndEpoch(2, 1), fetch.correlationId())), 1);
+                new OffsetAndEpoch(2, 1), null, fetch.correlationId())), 1);
         assertEquals(2, log.endOffset(), "the entries of the epoch the leader does not have are gone");
         Message.FetchRequest next = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
         assertEquals(2, next.fetchOffset());
@@ -126,16 +134,16 @@ class RaftNodeTest {
         store.write(new QuorumState(1, 1, QuorumState.NONE));
         RaftNode leader = node(1, THREE, log, store, 0);
         leader.tick(250);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, true)), 251);
-        leader.handle(new Envelope(2, 1, new Message.VoteResponse(2, -1, true, false)), 252);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(1, -1, true, true, TestVoters.directoryOf(2))), 251);
+        leader.handle(new Envelope(2, 1, new Message.VoteResponse(2, -1, true, false, TestVoters.directoryOf(2))), 252);
         assertTrue(leader.isLeader());
         assertEquals(2, leader.epoch());
         leader.drainOutbound();
         // follower 2 has only the old entry: a majority holds offset 0, but it is from epoch 1
-        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 1, 1, 0, 0)), 260);
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, TestVoters.directoryOf(2), 1, 1, 0, 0)), 260);
         assertEquals(0, leader.highWatermark(), "an old-epoch entry is not committed by counting replicas");
         assertEquals(java.util.Map.of(1, 0L, 2, 1L), leader.replicaLag(), "follower 2 fetched at 1 of 2");
-        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, 2, 2, 1, 0)), 270);
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(2, 2, TestVoters.directoryOf(2), 2, 2, 1, 0)), 270);
         assertEquals(2, leader.highWatermark(), "once the epoch's own entry is on a majority, both commit");
         assertEquals(java.util.Map.of(1, 0L, 2, 0L), leader.replicaLag());
     }
@@ -146,7 +154,7 @@ class RaftNodeTest {
         leader.tick(250);
         leader.tick(300);
         leader.drainOutbound();
-        leader.handle(new Envelope(9, 1, new Message.FetchRequest(0, 9, 0, 0, 5, 0)), 301);
+        leader.handle(new Envelope(9, 1, new Message.FetchRequest(0, 9, TestVoters.directoryOf(9), 0, 0, 5, 0)), 301);
         Message.FetchResponse answer = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
         assertEquals(Message.Error.FENCED_LEADER_EPOCH, answer.error());
         assertEquals(1, answer.epoch());
@@ -166,7 +174,7 @@ class RaftNodeTest {
         Message.FetchRequest fetch = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
         // leader 2 never had epoch 4; its epoch 3 ends at 7, and it has committed up to 8
         follower.handle(new Envelope(2, 3, new Message.FetchResponse(5, 2, Message.Error.NONE, List.of(), 8,
-                new OffsetAndEpoch(7, 3), fetch.correlationId())), 1);
+                new OffsetAndEpoch(7, 3), null, fetch.correlationId())), 1);
         assertEquals(4, log.endOffset(), "truncated to where its own later epoch began");
         assertEquals(0, follower.highWatermark(), "entries 2-3 (epoch 2) may differ from the leader's: not committed");
         assertEquals(List.of(), follower.readCommitted(0, 10));
@@ -184,7 +192,7 @@ class RaftNodeTest {
         Message.FetchRequest second = sent(follower.drainOutbound(), Message.FetchRequest.class).get(0);
         assertTrue(first.correlationId() != second.correlationId(), "correlation ids are never reused");
         follower.handle(new Envelope(2, 1, new Message.FetchResponse(2, 2, Message.Error.NONE, List.of(), 0,
-                new OffsetAndEpoch(0, 0), first.correlationId())), 1_002);
+                new OffsetAndEpoch(0, 0), null, first.correlationId())), 1_002);
         assertEquals(2, log.endOffset(), "a late answer to the abandoned fetch must not truncate anything");
     }
 
@@ -211,10 +219,10 @@ class RaftNodeTest {
         InMemoryQuorumStateStore lost = new InMemoryQuorumStateStore(); // epoch 0: the file was lost
         RaftNode voter = node(1, THREE, log, lost, 0);
         assertEquals(3, voter.epoch());
-        voter.handle(new Envelope(2, 1, new Message.VoteRequest(3, 2, new OffsetAndEpoch(9, 3), false)), 1);
+        voter.handle(new Envelope(2, 1, voteRequest(3, 2, 1, new OffsetAndEpoch(9, 3), false)), 1);
         assertFalse(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted(),
                 "it may have voted in epoch 3 already");
-        voter.handle(new Envelope(2, 1, new Message.VoteRequest(4, 2, new OffsetAndEpoch(9, 3), false)), 2);
+        voter.handle(new Envelope(2, 1, voteRequest(4, 2, 1, new OffsetAndEpoch(9, 3), false)), 2);
         assertTrue(sent(voter.drainOutbound(), Message.VoteResponse.class).get(0).granted());
     }
 
@@ -232,7 +240,7 @@ class RaftNodeTest {
         RaftNode leader = electedLeaderOfThree();
         leader.drainOutbound();
         // follower 2 is caught up (the leader-change entry is offset 0): nothing to send yet
-        leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, 1, 1, 7, 100)), 260);
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, TestVoters.directoryOf(2), 1, 1, 7, 100)), 260);
         assertEquals(1, leader.highWatermark(), "the fetch acknowledged the epoch's first entry");
         assertEquals(List.of(), sent(leader.drainOutbound(), Message.FetchResponse.class), "held: long poll");
         leader.append(new byte[] {42});
@@ -240,7 +248,7 @@ class RaftNodeTest {
         assertEquals(7, answered.correlationId());
         assertEquals(1, answered.entries().size(), "answered as soon as data arrived");
         // a held fetch with no news is answered, empty, when its wait ends
-        leader.handle(new Envelope(3, 1, new Message.FetchRequest(1, 3, 2, 1, 8, 100)), 270);
+        leader.handle(new Envelope(3, 1, new Message.FetchRequest(1, 3, TestVoters.directoryOf(3), 2, 1, 8, 100)), 270);
         leader.tick(300);
         assertEquals(List.of(), sent(leader.drainOutbound(), Message.FetchResponse.class));
         leader.tick(371);

@@ -183,7 +183,7 @@ final class RaftSimulation {
     private void start(int id) {
         InMemoryRaftLog log = logs.get(id);
         log.onTruncation(offset -> invariants.checkTruncation(id, offset));
-        RaftNode node = new RaftNode(id, voters, log, stores.get(id), new Random(random.nextLong()), config, nowMs);
+        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(voters), log, stores.get(id), new Random(random.nextLong()), config, nowMs);
         live.put(id, node);
         invariants.restarted(id);
         scheduleTick(node);

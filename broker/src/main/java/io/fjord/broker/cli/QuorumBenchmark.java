@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class QuorumBenchmark {
     private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(300, 600, 200, 500);
+    private static final RaftConfig CONFIG = new RaftConfig(300, 600, 200, 500, 1 << 20);
     private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
             "retention.ms", "-1", "retention.bytes", "-1"));
 

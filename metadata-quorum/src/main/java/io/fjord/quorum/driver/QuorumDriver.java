@@ -3,6 +3,7 @@ package io.fjord.quorum.driver;
 import io.fjord.quorum.raft.LogEntry;
 import io.fjord.quorum.raft.Message.Envelope;
 import io.fjord.quorum.raft.NotLeaderException;
+import io.fjord.quorum.raft.OffsetAndEpoch;
 import io.fjord.quorum.raft.RaftNode;
 import io.fjord.storage.time.Clock;
 import org.slf4j.Logger;
@@ -51,7 +52,12 @@ public final class QuorumDriver implements AutoCloseable {
     private record Append(byte[] data, CompletableFuture<Long> result) {
     }
 
-    private record Read(long fromOffset, int maxEntries, CompletableFuture<List<LogEntry>> result) {
+    /** Work on the node, run on the driver thread between steps. */
+    private record Call<T>(java.util.function.Function<RaftNode, T> work, CompletableFuture<T> result) {
+    }
+
+    /** A snapshot: its id (end offset and epoch) and the state machine's image. */
+    public record Snapshot(OffsetAndEpoch id, byte[] data) {
     }
 
     private final RaftNode node;
@@ -83,9 +89,34 @@ public final class QuorumDriver implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Committed entries from {@code fromOffset}, at most {@code maxEntries} (none until more are committed). Fails
+     * with an IllegalArgumentException if {@code fromOffset} is below the log start: load {@link #latestSnapshot}.
+     */
     public CompletableFuture<List<LogEntry>> readCommitted(long fromOffset, int maxEntries) {
-        CompletableFuture<List<LogEntry>> result = new CompletableFuture<>();
-        enqueue(new Read(fromOffset, maxEntries, result), result);
+        return call(node -> node.readCommitted(fromOffset, maxEntries));
+    }
+
+    /**
+     * Stores {@code data}, the state machine's image of every entry below {@code endOffset}, as a snapshot; see
+     * {@link RaftNode#createSnapshot}.
+     */
+    public CompletableFuture<OffsetAndEpoch> createSnapshot(long endOffset, byte[] data) {
+        byte[] copy = data.clone();
+        return call(node -> node.createSnapshot(endOffset, copy));
+    }
+
+    /** The newest snapshot, or null: a state machine starts from it, then reads committed entries after it. */
+    public CompletableFuture<Snapshot> latestSnapshot() {
+        return call(node -> {
+            OffsetAndEpoch id = node.latestSnapshotId();
+            return id == null ? null : new Snapshot(id, node.readSnapshot(id));
+        });
+    }
+
+    private <T> CompletableFuture<T> call(java.util.function.Function<RaftNode, T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        enqueue(new Call<>(work, result), result);
         return result;
     }
 
@@ -140,8 +171,8 @@ public final class QuorumDriver implements AutoCloseable {
                 node.handle(envelope, now);
             } else if (item instanceof Append append) {
                 appends.add(append);
-            } else if (item instanceof Read read) {
-                serve(read);
+            } else if (item instanceof Call<?> call) {
+                serve(call);
             }
         }
         if (stop) {
@@ -159,12 +190,12 @@ public final class QuorumDriver implements AutoCloseable {
         return true;
     }
 
-    private void serve(Read read) {
+    private <T> void serve(Call<T> call) {
         try {
-            List<LogEntry> entries = node.readCommitted(read.fromOffset(), read.maxEntries());
-            completions.execute(() -> read.result().complete(entries));
+            T value = call.work().apply(node);
+            completions.execute(() -> call.result().complete(value));
         } catch (IllegalArgumentException e) {
-            completions.execute(() -> read.result().completeExceptionally(e));
+            completions.execute(() -> call.result().completeExceptionally(e)); // a bad request fails alone
         }
     }
 
@@ -219,8 +250,8 @@ public final class QuorumDriver implements AutoCloseable {
     private void failRequest(Object item, RuntimeException cause) {
         if (item instanceof Append a) {
             fail(a.result(), cause);
-        } else if (item instanceof Read r) {
-            fail(r.result(), cause);
+        } else if (item instanceof Call<?> c) {
+            fail(c.result(), cause);
         }
     }
 

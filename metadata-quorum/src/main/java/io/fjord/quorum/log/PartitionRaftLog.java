@@ -19,17 +19,24 @@ import java.util.List;
  * The metadata log on the storage engine: each {@link LogEntry} is one record batch whose base offset is the
  * entry's offset and whose {@code partitionLeaderEpoch} is the entry's epoch, so the log's leader-epoch cache is the
  * Raft epoch history. One batch per entry keeps truncation exact (the storage log truncates whole batches). A
- * control entry carries a {@code fjord.control} header. Not thread-safe: the quorum's driver thread owns it.
+ * control entry carries a {@code fjord.control} header. Snapshots are {@link SnapshotFiles} in the same directory.
+ *
+ * <p>Opening reconciles the two after a crash: if the newest snapshot's last entry is not in the log (an install
+ * was cut short), the log restarts at the snapshot; snapshots older than the one the log starts at are removed.
+ * Not thread-safe: the quorum's driver thread owns it.
  */
 public final class PartitionRaftLog implements RaftLog {
     static final String CONTROL_HEADER = "fjord.control";
     private static final int READ_BYTES = 1 << 20;
 
     private final PartitionLog log;
+    private final SnapshotFiles snapshots;
+    private int startEpoch;
 
     /**
      * @throws IllegalArgumentException if the log has time or size retention: Raft entries may only be removed
-     *                                  below a snapshot, which the quorum does not take yet
+     *                                  below a snapshot
+     * @throws io.fjord.storage.StorageException if a snapshot is damaged, or the log starts where no snapshot is
      */
     public PartitionRaftLog(PartitionLog log) {
         if (log.config().retentionMs() >= 0 || log.config().retentionBytes() >= 0) {
@@ -37,11 +44,30 @@ public final class PartitionRaftLog implements RaftLog {
                     + " retention.ms=-1 and retention.bytes=-1: quorum entries may only go once a snapshot covers them");
         }
         this.log = log;
+        this.snapshots = new SnapshotFiles(log.dir());
+        OffsetAndEpoch latest = snapshots.latest();
+        if (latest != null && latest.offset() > log.logStartOffset() && !holds(latest)) {
+            log.truncateFullyAndStartAt(latest.offset()); // an install that did not finish
+        }
+        OffsetAndEpoch atStart = snapshots.at(log.logStartOffset());
+        if (log.logStartOffset() > 0 && atStart == null) {
+            throw new io.fjord.storage.StorageException("the metadata log " + log.dir() + " starts at offset "
+                    + log.logStartOffset() + " but has no snapshot there: the directory is damaged");
+        }
+        startEpoch = atStart == null ? 0 : atStart.epoch();
+        if (atStart != null) {
+            snapshots.deleteOlderThan(atStart);
+        }
     }
 
     @Override
     public long startOffset() {
         return log.logStartOffset();
+    }
+
+    @Override
+    public int startEpoch() {
+        return startEpoch;
     }
 
     @Override
@@ -51,7 +77,7 @@ public final class PartitionRaftLog implements RaftLog {
 
     @Override
     public int lastEpoch() {
-        return Math.max(0, log.latestEpoch());
+        return Math.max(startEpoch, log.latestEpoch());
     }
 
     @Override
@@ -112,7 +138,7 @@ public final class PartitionRaftLog implements RaftLog {
     @Override
     public OffsetAndEpoch endOffsetForEpoch(int epoch) {
         List<EpochEntry> epochs = log.epochCache().entries();
-        int floorEpoch = 0;
+        int floorEpoch = startEpoch;
         for (EpochEntry e : epochs) {
             if (e.epoch() > epoch) {
                 return new OffsetAndEpoch(e.startOffset(), floorEpoch);
@@ -125,5 +151,61 @@ public final class PartitionRaftLog implements RaftLog {
     @Override
     public void flush() {
         log.flush();
+    }
+
+    @Override
+    public OffsetAndEpoch latestSnapshotId() {
+        return snapshots.latest();
+    }
+
+    @Override
+    public long snapshotSizeBytes(OffsetAndEpoch id) {
+        return snapshots.sizeBytes(id);
+    }
+
+    @Override
+    public byte[] readSnapshot(OffsetAndEpoch id, long position, int maxBytes) {
+        return snapshots.read(id, position, maxBytes);
+    }
+
+    @Override
+    public void writeSnapshot(OffsetAndEpoch id, byte[] data) {
+        OffsetAndEpoch latest = snapshots.latest();
+        if (latest != null && id.offset() <= latest.offset() || !holds(id)) {
+            throw new IllegalArgumentException("cannot write snapshot " + id + ": the latest is " + latest
+                    + " and the log holds offsets " + startOffset() + " to " + endOffset());
+        }
+        snapshots.write(id, data);
+    }
+
+    @Override
+    public void deleteBefore(OffsetAndEpoch id) {
+        snapshots.sizeBytes(id); // it must exist
+        if (id.offset() > log.logStartOffset()) {
+            log.deleteRecordsBefore(id.offset(), log.logEndOffset());
+            startEpoch = id.epoch();
+        }
+        snapshots.deleteOlderThan(id);
+    }
+
+    @Override
+    public void installSnapshot(OffsetAndEpoch id, byte[] data) {
+        snapshots.write(id, data);
+        if (holds(id)) {
+            log.deleteRecordsBefore(id.offset(), log.logEndOffset());
+        } else {
+            log.truncateFullyAndStartAt(id.offset());
+        }
+        startEpoch = id.epoch();
+        snapshots.deleteOlderThan(id);
+    }
+
+    /** Whether the log holds the last entry of snapshot {@code id} (or starts right after it). */
+    private boolean holds(OffsetAndEpoch id) {
+        if (id.offset() == log.logStartOffset()) {
+            return id.epoch() == startEpoch;
+        }
+        return id.offset() > log.logStartOffset() && id.offset() <= log.logEndOffset()
+                && log.epochCache().epochForOffset(id.offset() - 1) == id.epoch();
     }
 }

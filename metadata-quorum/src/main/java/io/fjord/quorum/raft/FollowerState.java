@@ -8,6 +8,33 @@ final class FollowerState implements EpochState {
     private long fetchDeadlineMs;
     private long fetchInFlightUntilMs = Long.MIN_VALUE;
     private long outstandingCorrelationId = -1;
+    private SnapshotDownload download;
+
+    /** A snapshot being fetched from the leader, chunk by chunk. */
+    static final class SnapshotDownload {
+        private final OffsetAndEpoch id;
+        private final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
+
+        SnapshotDownload(OffsetAndEpoch id) {
+            this.id = id;
+        }
+
+        OffsetAndEpoch id() {
+            return id;
+        }
+
+        long position() {
+            return data.size();
+        }
+
+        void append(byte[] chunk) {
+            data.writeBytes(chunk);
+        }
+
+        byte[] bytes() {
+            return data.toByteArray();
+        }
+    }
 
     FollowerState(int epoch, int leaderId, int votedFor, long fetchDeadlineMs) {
         this.epoch = epoch;
@@ -53,6 +80,19 @@ final class FollowerState implements EpochState {
     /** Whether a response answers the fetch in flight (not a duplicate, not an answer to an abandoned one). */
     boolean isOutstanding(long correlationId) {
         return correlationId == outstandingCorrelationId && fetchInFlightUntilMs != Long.MIN_VALUE;
+    }
+
+    /** The snapshot being fetched, or null when fetching entries. */
+    SnapshotDownload download() {
+        return download;
+    }
+
+    void startDownload(OffsetAndEpoch id) {
+        download = new SnapshotDownload(id);
+    }
+
+    void endDownload() {
+        download = null;
     }
 
     @Override

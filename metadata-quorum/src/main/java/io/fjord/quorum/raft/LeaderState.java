@@ -52,6 +52,11 @@ final class LeaderState implements EpochState {
         lastFetchMs.put(replicaId, nowMs);
     }
 
+    /** A replica fetched a snapshot: it is in contact, though its log has not moved. */
+    void touchReplica(int replicaId, long nowMs) {
+        lastFetchMs.put(replicaId, nowMs);
+    }
+
     /**
      * Voters to (re)send BeginQuorumEpoch to: those that have not fetched in this epoch yet, and those that stopped
      * fetching for {@code fetchTimeoutMs} (they may have given up on this leader and be looking for a new one).

@@ -7,14 +7,17 @@ package io.fjord.quorum.raft;
  * @param fetchTimeoutMs     a follower that has not heard from its leader for this long starts an election
  * @param requestTimeoutMs   an unanswered request is sent again after this long
  * @param fetchMaxEntries    entries returned by one fetch at most
+ * @param snapshotChunkBytes bytes of a snapshot returned by one FetchSnapshot at most
  *
  * <p>A follower's fetch waits at most {@link #fetchMaxWaitMs()} at the leader (half the request timeout, so the
  * answer comes back before the follower gives up on it).
  */
-public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long requestTimeoutMs, int fetchMaxEntries) {
+public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long requestTimeoutMs, int fetchMaxEntries,
+                         int snapshotChunkBytes) {
     public RaftConfig {
-        if (electionTimeoutMs <= 0 || fetchTimeoutMs <= 0 || requestTimeoutMs <= 0 || fetchMaxEntries <= 0) {
-            throw new IllegalArgumentException("quorum timeouts and fetch size must be positive: " + this);
+        if (electionTimeoutMs <= 0 || fetchTimeoutMs <= 0 || requestTimeoutMs <= 0 || fetchMaxEntries <= 0
+                || snapshotChunkBytes <= 0) {
+            throw new IllegalArgumentException("quorum timeouts and fetch sizes must be positive: " + this);
         }
     }
 
@@ -23,6 +26,6 @@ public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long reque
     }
 
     public static RaftConfig defaults() {
-        return new RaftConfig(1000, 2000, 500, 500);
+        return new RaftConfig(1000, 2000, 500, 500, 1 << 20);
     }
 }

@@ -7,6 +7,8 @@ import io.fjord.quorum.raft.Message.Envelope;
 import io.fjord.quorum.raft.Message.Error;
 import io.fjord.quorum.raft.Message.FetchRequest;
 import io.fjord.quorum.raft.Message.FetchResponse;
+import io.fjord.quorum.raft.Message.FetchSnapshotRequest;
+import io.fjord.quorum.raft.Message.FetchSnapshotResponse;
 import io.fjord.quorum.raft.Message.VoteRequest;
 import io.fjord.quorum.raft.Message.VoteResponse;
 
@@ -72,7 +74,9 @@ public final class RaftNode {
         this.store = store;
         this.random = random;
         this.config = config;
-        this.highWatermark = log.startOffset();
+        OffsetAndEpoch snapshot = log.latestSnapshotId();
+        // a snapshot holds only committed entries
+        this.highWatermark = Math.max(log.startOffset(), snapshot == null ? 0 : snapshot.offset());
         this.nextCorrelationId = random.nextLong() & (Long.MAX_VALUE >>> 1);
         // entries recovered after a crash may sit only in the page cache: make them durable before any fetch
         // acknowledges them
@@ -287,6 +291,10 @@ public final class RaftNode {
             onFetchRequest(from, f, nowMs);
         } else if (body instanceof FetchResponse r) {
             onFetchResponse(from, r, nowMs);
+        } else if (body instanceof FetchSnapshotRequest r) {
+            onFetchSnapshotRequest(from, r, nowMs);
+        } else if (body instanceof FetchSnapshotResponse r) {
+            onFetchSnapshotResponse(from, r, nowMs);
         }
     }
 
@@ -483,7 +491,13 @@ public final class RaftNode {
                     f.correlationId()));
             return;
         }
-        if (f.fetchOffset() > log.startOffset() || f.lastFetchedEpoch() > 0) {
+        if (f.fetchOffset() < log.startOffset() || f.lastFetchedEpoch() < log.startEpoch()) {
+            // what it lacks (or where it diverges) is below this log's start: only the snapshot can bring it up
+            send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, List.of(), highWatermark, null,
+                    log.latestSnapshotId(), f.correlationId()));
+            return;
+        }
+        if (f.fetchOffset() > log.startOffset() || f.lastFetchedEpoch() > log.startEpoch()) {
             OffsetAndEpoch end = log.endOffsetForEpoch(f.lastFetchedEpoch());
             if (end.epoch() != f.lastFetchedEpoch() || end.offset() < f.fetchOffset()) {
                 send(from, new FetchResponse(leader.epoch(), localId, Error.NONE, List.of(), highWatermark, end, null,
@@ -524,7 +538,9 @@ public final class RaftNode {
             return;
         }
         follower.heardFromLeader(nowMs, config.fetchTimeoutMs());
-        if (r.divergingEpoch() != null) {
+        if (r.snapshotId() != null) {
+            follower.startDownload(r.snapshotId());
+        } else if (r.divergingEpoch() != null) {
             // what is left may still differ from the leader below the truncation point: the high watermark moves
             // only after a fetch the leader validated (Raft Fig. 2, AppendEntries step 5)
             truncateToDivergence(r.divergingEpoch());
@@ -559,9 +575,99 @@ public final class RaftNode {
         if (follower.canSendFetch(nowMs)) {
             long correlationId = nextCorrelationId++;
             follower.fetchSent(nowMs, config.requestTimeoutMs(), correlationId);
-            send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, localDirectoryId, log.endOffset(),
-                    log.lastEpoch(), correlationId, config.fetchMaxWaitMs()));
+            FollowerState.SnapshotDownload download = follower.download();
+            if (download != null) {
+                send(follower.leaderId(), new FetchSnapshotRequest(follower.epoch(), localId, download.id(),
+                        download.position(), correlationId));
+            } else {
+                send(follower.leaderId(), new FetchRequest(follower.epoch(), localId, localDirectoryId,
+                        log.endOffset(), log.lastEpoch(), correlationId, config.fetchMaxWaitMs()));
+            }
         }
+    }
+
+    // ---- snapshots ----
+
+    private void onFetchSnapshotRequest(int from, FetchSnapshotRequest r, long nowMs) {
+        Error error = Error.NONE;
+        if (!(state instanceof LeaderState)) {
+            error = r.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.NOT_LEADER;
+        } else if (r.epoch() != state.epoch()) {
+            error = r.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.UNKNOWN_LEADER_EPOCH;
+        } else if (!r.snapshotId().equals(log.latestSnapshotId()) || r.position() < 0
+                || r.position() > log.snapshotSizeBytes(r.snapshotId())) {
+            error = Error.SNAPSHOT_NOT_FOUND; // replaced by a newer one: the follower starts over
+        }
+        if (error != Error.NONE) {
+            send(from, new FetchSnapshotResponse(state.epoch(), leaderId(), error, r.snapshotId(), 0, r.position(),
+                    new byte[0], r.correlationId()));
+            return;
+        }
+        ((LeaderState) state).touchReplica(from, nowMs);
+        byte[] chunk = log.readSnapshot(r.snapshotId(), r.position(), config.snapshotChunkBytes());
+        send(from, new FetchSnapshotResponse(state.epoch(), localId, Error.NONE, r.snapshotId(),
+                log.snapshotSizeBytes(r.snapshotId()), r.position(), chunk, r.correlationId()));
+    }
+
+    private void onFetchSnapshotResponse(int from, FetchSnapshotResponse r, long nowMs) {
+        observeEpoch(r.epoch(), r.leaderId(), nowMs);
+        if (!(state instanceof FollowerState follower) || follower.leaderId() != from || r.epoch() != follower.epoch()
+                || !follower.isOutstanding(r.correlationId()) || follower.download() == null
+                || (r.error() != Error.NONE && r.error() != Error.SNAPSHOT_NOT_FOUND)) {
+            return;
+        }
+        FollowerState.SnapshotDownload download = follower.download();
+        follower.heardFromLeader(nowMs, config.fetchTimeoutMs());
+        if (r.error() == Error.SNAPSHOT_NOT_FOUND || !download.id().equals(r.snapshotId())
+                || r.position() != download.position() || r.size() > Integer.MAX_VALUE - 64) {
+            follower.endDownload(); // fetch again: the leader will name its current snapshot
+        } else {
+            download.append(r.chunk());
+            if (download.position() >= r.size()) {
+                installSnapshot(download.id(), download.bytes());
+                follower.endDownload();
+            }
+        }
+        maybeSendFetch(follower, nowMs);
+    }
+
+    private void installSnapshot(OffsetAndEpoch id, byte[] data) {
+        log.installSnapshot(id, data);
+        if (log.endOffset() < highWatermark) {
+            throw new IllegalStateException("node " + localId + " installed snapshot " + id + " and its log now ends at "
+                    + log.endOffset() + ", below its high watermark " + highWatermark + ": committed entries lost");
+        }
+        highWatermark = Math.max(highWatermark, id.offset());
+    }
+
+    /**
+     * Writes the state machine's image of every entry below {@code endOffset} (committed, above the latest
+     * snapshot) as a snapshot, and moves the log start up to the previous snapshot, so replicas a little behind
+     * still catch up from the log. Returns the snapshot's id.
+     */
+    public OffsetAndEpoch createSnapshot(long endOffset, byte[] data) {
+        OffsetAndEpoch latest = log.latestSnapshotId();
+        long floor = Math.max(log.startOffset(), latest == null ? 0 : latest.offset());
+        if (endOffset <= floor || endOffset > highWatermark) {
+            throw new IllegalArgumentException("a snapshot must end at a committed offset above " + floor
+                    + " and at most the high watermark " + highWatermark + ", not at " + endOffset);
+        }
+        OffsetAndEpoch id = new OffsetAndEpoch(endOffset, log.read(endOffset - 1, 1).get(0).epoch());
+        log.writeSnapshot(id, data);
+        if (latest != null) {
+            log.deleteBefore(latest);
+        }
+        return id;
+    }
+
+    /** The newest snapshot's id, or null. */
+    public OffsetAndEpoch latestSnapshotId() {
+        return log.latestSnapshotId();
+    }
+
+    /** The whole of snapshot {@code id}. */
+    public byte[] readSnapshot(OffsetAndEpoch id) {
+        return log.readSnapshot(id, 0, Math.toIntExact(log.snapshotSizeBytes(id)));
     }
 
     /** Returns true if the high watermark moved. */

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class QuorumDriverTest {
     private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500); // generous for a busy CI machine
+    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500, 1 << 20); // generous for a busy CI machine
     private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
             "retention.ms", "-1", "retention.bytes", "-1"));
 
@@ -159,5 +159,40 @@ class QuorumDriverTest {
         ExecutionException closed = assertThrows(ExecutionException.class,
                 () -> driver.append("late".getBytes()).get(1, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, closed.getCause());
+    }
+
+    @Test
+    void aNodeFarBehindCatchesUpThroughTheLeadersSnapshot() throws Exception {
+        VOTERS.forEach(this::start);
+        QuorumDriver leader = awaitLeader(0);
+        int laggard = VOTERS.stream().filter(id -> drivers.get(id) != leader).findFirst().orElseThrow();
+        stop(laggard);
+        for (int round = 0; round < 2; round++) {
+            long last = -1;
+            for (int i = 0; i < 30; i++) {
+                last = leader.append(("r" + round + "-" + i).getBytes()).get(20, TimeUnit.SECONDS);
+            }
+            long end = last + 1;
+            await().atMost(Duration.ofSeconds(30)).until(() -> leader.status().highWatermark() >= end);
+            leader.createSnapshot(end, ("image up to " + end).getBytes()).get(10, TimeUnit.SECONDS);
+        }
+        QuorumDriver.Snapshot snapshot = leader.latestSnapshot().get(10, TimeUnit.SECONDS);
+        assertTrue(logs.get(leader.status().nodeId()).logStartOffset() > 0, "the leader's log no longer starts at 0");
+
+        start(laggard);
+        QuorumDriver restarted = drivers.get(laggard);
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.status().highWatermark()
+                >= snapshot.id().offset());
+        QuorumDriver.Snapshot installed = restarted.latestSnapshot().get(10, TimeUnit.SECONDS);
+        assertEquals(snapshot.id(), installed.id());
+        assertEquals(new String(snapshot.data()), new String(installed.data()));
+        assertEquals(snapshot.id().offset(), logs.get(laggard).logStartOffset(), "its log starts after the snapshot");
+        ExecutionException below = assertThrows(ExecutionException.class,
+                () -> restarted.readCommitted(0, 10).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalArgumentException.class, below.getCause(), "entries below the start are gone");
+        long next = leader.append("after the snapshot".getBytes()).get(20, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> restarted.status().highWatermark() > next);
+        assertEquals(List.of("after the snapshot"),
+                values(restarted.readCommitted(snapshot.id().offset(), 100).get(10, TimeUnit.SECONDS)));
     }
 }

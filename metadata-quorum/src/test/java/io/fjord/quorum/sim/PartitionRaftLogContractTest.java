@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,4 +89,71 @@ class PartitionRaftLogContractTest extends RaftLogContractTest {
         StorageException e = assertThrows(StorageException.class, () -> new FileQuorumStateStore(tmp).read());
         assertTrue(e.getMessage().contains("quorum-state"), e.getMessage());
     }
+
+    @Test
+    void snapshotsAndTheLogStartSurviveARestart() {
+        Path dir = tmp.resolve("__cluster_metadata-0");
+        PartitionLog storage = open(dir);
+        RaftLog log = new PartitionRaftLog(storage);
+        for (int i = 0; i < 20; i++) {
+            log.append(List.of(new LogEntry(i, 1 + i / 7, false, new byte[] {(byte) i})));
+        }
+        log.flush();
+        log.writeSnapshot(new OffsetAndEpoch(10, 2), new byte[] {1, 2, 3});
+        log.deleteBefore(new OffsetAndEpoch(10, 2));
+        log.writeSnapshot(new OffsetAndEpoch(15, 3), new byte[] {4, 5});
+        List<LogEntry> kept = log.read(10, 100);
+        storage.close();
+        RaftLog reopened = new PartitionRaftLog(open(dir));
+        assertEquals(10, reopened.startOffset());
+        assertEquals(2, reopened.startEpoch());
+        assertEquals(new OffsetAndEpoch(15, 3), reopened.latestSnapshotId());
+        assertArrayEquals(new byte[] {4, 5}, reopened.readSnapshot(new OffsetAndEpoch(15, 3), 0, 10));
+        assertArrayEquals(new byte[] {1, 2, 3}, reopened.readSnapshot(new OffsetAndEpoch(10, 2), 0, 10));
+        assertEquals(kept, reopened.read(10, 100));
+        assertEquals(10, kept.size());
+    }
+
+    @Test
+    void anInstallCutShortByACrashIsFinishedOnOpen() throws Exception {
+        Path source = tmp.resolve("__cluster_metadata-0");
+        RaftLog donor = new PartitionRaftLog(open(source));
+        donor.installSnapshot(new OffsetAndEpoch(50, 4), new byte[] {7});
+        // a follower crashed after writing the snapshot file, before its log restarted at it
+        Path dir = tmp.resolve("__cluster_metadata-1");
+        PartitionLog storage = open(dir);
+        RaftLog crashed = new PartitionRaftLog(storage);
+        crashed.append(ENTRIES_OF_EPOCH_1);
+        crashed.flush();
+        storage.close();
+        String name = String.format("%020d-%010d.checkpoint", 50, 4);
+        Files.copy(source.resolve(name), dir.resolve(name));
+        Files.writeString(dir.resolve(name + ".part"), "torn");
+        RaftLog reopened = new PartitionRaftLog(open(dir));
+        assertEquals(50, reopened.startOffset());
+        assertEquals(50, reopened.endOffset());
+        assertEquals(4, reopened.lastEpoch());
+        assertTrue(Files.notExists(dir.resolve(name + ".part")), "a torn snapshot write is removed");
+    }
+
+    @Test
+    void aDamagedSnapshotIsRefusedByName() throws Exception {
+        Path dir = tmp.resolve("__cluster_metadata-0");
+        PartitionLog storage = open(dir);
+        RaftLog log = new PartitionRaftLog(storage);
+        log.append(ENTRIES_OF_EPOCH_1);
+        log.flush();
+        log.writeSnapshot(new OffsetAndEpoch(2, 1), new byte[] {1, 2, 3, 4});
+        storage.close();
+        Path file = dir.resolve(String.format("%020d-%010d.checkpoint", 2, 1));
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(file, bytes);
+        StorageException e = assertThrows(StorageException.class, () -> new PartitionRaftLog(open(dir)));
+        assertTrue(e.getMessage().contains(file.getFileName().toString()) && e.getMessage().contains("checksum"),
+                e.getMessage());
+    }
+
+    private static final List<LogEntry> ENTRIES_OF_EPOCH_1 = List.of(new LogEntry(0, 1, false, new byte[] {0}),
+            new LogEntry(1, 1, false, new byte[] {1}), new LogEntry(2, 1, false, new byte[] {2}));
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -86,5 +87,69 @@ abstract class RaftLogContractTest {
         assertThrows(IllegalArgumentException.class, () -> log.append(List.of(new LogEntry(3, 2, false, new byte[0]))),
                 "epochs never go back along the log");
         assertEquals(3, log.endOffset());
+    }
+
+    private static final OffsetAndEpoch AT_3 = new OffsetAndEpoch(3, 2); // entries 0-2, the last of epoch 2
+
+    @Test
+    void aSnapshotIsStoredAndReadInChunksAndMovesTheStartOnlyWhenAsked() {
+        RaftLog log = newLog();
+        log.append(ENTRIES);
+        log.flush();
+        assertEquals(null, log.latestSnapshotId());
+        byte[] image = {10, 11, 12, 13, 14};
+        log.writeSnapshot(AT_3, image);
+        assertEquals(AT_3, log.latestSnapshotId());
+        assertEquals(0, log.startOffset(), "writing a snapshot leaves the log alone");
+        assertEquals(5, log.snapshotSizeBytes(AT_3));
+        assertArrayEquals(new byte[] {11, 12}, log.readSnapshot(AT_3, 1, 2));
+        assertArrayEquals(new byte[] {14}, log.readSnapshot(AT_3, 4, 100));
+        assertThrows(IllegalArgumentException.class, () -> log.readSnapshot(new OffsetAndEpoch(3, 1), 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> log.writeSnapshot(new OffsetAndEpoch(2, 1), image),
+                "older than the latest");
+        assertThrows(IllegalArgumentException.class, () -> log.writeSnapshot(new OffsetAndEpoch(5, 3), image),
+                "the entry at offset 4 is of epoch 2, not 3");
+
+        log.deleteBefore(AT_3);
+        assertEquals(3, log.startOffset());
+        assertEquals(2, log.startEpoch());
+        assertEquals(ENTRIES.subList(3, 6), log.read(3, 100));
+        assertEquals(4, log.lastEpoch());
+        assertEquals(new OffsetAndEpoch(5, 2), log.endOffsetForEpoch(2));
+        assertEquals(new OffsetAndEpoch(5, 2), log.endOffsetForEpoch(3));
+    }
+
+    @Test
+    void installingASnapshotTheLogHoldsKeepsWhatFollows() {
+        RaftLog log = newLog();
+        log.append(ENTRIES);
+        log.installSnapshot(AT_3, new byte[] {1});
+        assertEquals(3, log.startOffset());
+        assertEquals(6, log.endOffset());
+        assertEquals(ENTRIES.subList(3, 6), log.read(3, 100));
+        assertEquals(AT_3, log.latestSnapshotId());
+    }
+
+    @Test
+    void installingASnapshotBeyondOrAgainstTheLogRestartsItThere() {
+        RaftLog log = newLog();
+        log.append(ENTRIES.subList(0, 2));
+        OffsetAndEpoch far = new OffsetAndEpoch(9, 3);
+        log.installSnapshot(far, new byte[] {1, 2});
+        assertEquals(9, log.startOffset());
+        assertEquals(9, log.endOffset());
+        assertEquals(3, log.lastEpoch(), "an empty log's last epoch is its snapshot's");
+        assertEquals(new OffsetAndEpoch(9, 3), log.endOffsetForEpoch(3));
+        assertEquals(new OffsetAndEpoch(9, 3), log.endOffsetForEpoch(5));
+        log.append(List.of(new LogEntry(9, 5, false, new byte[] {9})));
+        assertEquals(List.of(new LogEntry(9, 5, false, new byte[] {9})), log.read(9, 10));
+        assertEquals(new OffsetAndEpoch(9, 3), log.endOffsetForEpoch(4));
+
+        RaftLog diverged = newLog();
+        diverged.append(ENTRIES);
+        diverged.installSnapshot(new OffsetAndEpoch(4, 3), new byte[] {1}); // the log has epoch 2 at offset 3
+        assertEquals(4, diverged.startOffset());
+        assertEquals(4, diverged.endOffset(), "nothing of a diverging log stays");
+        assertEquals(3, diverged.lastEpoch());
     }
 }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Scenario tests of the Raft core: messages in, messages and state out. Sections cite the Raft paper. */
 class RaftNodeTest {
-    private static final RaftConfig CONFIG = new RaftConfig(100, 200, 50, 10);
+    private static final RaftConfig CONFIG = new RaftConfig(100, 200, 50, 10, 16);
     private static final Set<Integer> THREE = Set.of(1, 2, 3);
 
     /** A (pre-)vote request from {@code candidate} to {@code voter}, both with their first directories. */
@@ -255,5 +255,103 @@ class RaftNodeTest {
         Message.FetchResponse expired = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
         assertEquals(8, expired.correlationId());
         assertEquals(List.of(), expired.entries());
+    }
+
+    @Test
+    void aVoterWhoseDiskWasReplacedNeitherGrantsNorCountsVotes() {
+        // voter 1 with a fresh disk: its id is in the voter set, but with its old directory
+        java.util.UUID newDirectory = new java.util.UUID(7, 7);
+        RaftNode replaced = new RaftNode(1, newDirectory, TestVoters.of(THREE), new InMemoryRaftLog(false),
+                new InMemoryQuorumStateStore(), new Random(1), CONFIG, 0);
+        assertFalse(replaced.isVoter(), "it takes part as an observer");
+        replaced.handle(new Envelope(2, 1, voteRequest(1, 2, 1, OffsetAndEpoch.ZERO, false)), 1);
+        assertEquals(List.of(), replaced.drainOutbound(), "an observer does not vote");
+        // formatted with a voter set that names its new directory, it believes it votes; the others know better
+        java.util.Map<Integer, java.util.UUID> itsVoters = new java.util.TreeMap<>(TestVoters.of(THREE));
+        itsVoters.put(1, newDirectory);
+        RaftNode misconfigured = new RaftNode(1, newDirectory, itsVoters, new InMemoryRaftLog(false),
+                new InMemoryQuorumStateStore(), new Random(1), CONFIG, 0);
+        misconfigured.handle(new Envelope(2, 1, voteRequest(1, 2, 1, OffsetAndEpoch.ZERO, false)), 1);
+        Message.VoteResponse answer = sent(misconfigured.drainOutbound(), Message.VoteResponse.class).get(0);
+        assertFalse(answer.granted(), "the request names the directory the voter set knows, not this one");
+        assertEquals(newDirectory, answer.voterDirectoryId());
+
+        RaftNode candidate = node(2, THREE, new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        candidate.tick(250);
+        candidate.handle(new Envelope(1, 2, new Message.VoteResponse(0, -1, true, true, newDirectory)), 251);
+        assertEquals("Prospective", candidate.stateName(), "a pre-vote from the replaced disk does not count");
+        candidate.handle(new Envelope(3, 2, new Message.VoteResponse(0, -1, true, true, TestVoters.directoryOf(3))),
+                252);
+        assertEquals("Candidate", candidate.stateName());
+        candidate.handle(new Envelope(1, 2, new Message.VoteResponse(1, -1, true, false, newDirectory)), 253);
+        assertFalse(candidate.isLeader(), "nor does its vote");
+        candidate.handle(new Envelope(3, 2, new Message.VoteResponse(1, -1, true, false, TestVoters.directoryOf(3))),
+                254);
+        assertTrue(candidate.isLeader());
+        candidate.drainOutbound();
+        candidate.handle(new Envelope(1, 2, new Message.FetchRequest(1, 1, newDirectory, 1, 1, 1, 0)), 260);
+        assertEquals(0, candidate.highWatermark(), "its fetches do not count toward commits either");
+        assertFalse(candidate.replicaLag().containsKey(1));
+    }
+
+    @Test
+    void aFollowerBelowTheLogStartCatchesUpThroughTheSnapshotInChunks() {
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        for (int i = 0; i < 5; i++) {
+            leader.append(new byte[] {(byte) i});
+        }
+        assertEquals(6, leader.highWatermark());
+        byte[] image = new byte[40]; // 40 bytes in chunks of 16 (CONFIG)
+        new Random(3).nextBytes(image);
+        OffsetAndEpoch first = leader.createSnapshot(3, new byte[] {1});
+        OffsetAndEpoch second = leader.createSnapshot(6, image);
+        assertEquals(new OffsetAndEpoch(6, 1), second);
+        assertEquals(first.offset(), leader.log().startOffset(), "the log keeps one snapshot interval");
+        assertThrows(IllegalArgumentException.class, () -> leader.createSnapshot(7, image), "above the HW");
+        leader.drainOutbound();
+
+        // an observer with an empty log
+        InMemoryRaftLog observerLog = new InMemoryRaftLog(false);
+        RaftNode observer = node(2, Set.of(1), observerLog, new InMemoryQuorumStateStore(), 0);
+        observer.handle(new Envelope(1, 2, new Message.BeginQuorumEpoch(1, 1)), 300);
+        long now = 301;
+        for (int round = 0; round < 20 && observer.highWatermark() < 6; round++) {
+            for (Envelope request : observer.drainOutbound()) {
+                leader.handle(request, now++);
+            }
+            for (Envelope response : leader.drainOutbound()) {
+                observer.handle(response, now++);
+            }
+        }
+        assertEquals(6, observerLog.startOffset(), "installed: the log starts after the snapshot");
+        assertEquals(1, observerLog.lastEpoch(), "and knows the snapshot's epoch");
+        assertEquals(6, observer.highWatermark(), "a snapshot holds only committed entries");
+        assertEquals(second, observer.latestSnapshotId());
+        assertTrue(java.util.Arrays.equals(image, observer.readSnapshot(second)), "every chunk arrived in order");
+        leader.append(new byte[] {9});
+        for (int round = 0; round < 5; round++) {
+            observer.tick(now);
+            for (Envelope request : observer.drainOutbound()) {
+                leader.handle(request, now++);
+            }
+            for (Envelope response : leader.drainOutbound()) {
+                observer.handle(response, now++);
+            }
+        }
+        assertEquals(7, observer.highWatermark(), "and it goes on fetching entries after it");
+    }
+
+    @Test
+    void aFollowerWhoseSnapshotWasReplacedStartsOver() {
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        leader.append(new byte[] {1});
+        leader.createSnapshot(2, new byte[] {1, 2});
+        leader.drainOutbound();
+        leader.handle(new Envelope(2, 1, new Message.FetchSnapshotRequest(1, 2, new OffsetAndEpoch(1, 1), 0, 4)), 300);
+        Message.FetchSnapshotResponse answer = sent(leader.drainOutbound(), Message.FetchSnapshotResponse.class).get(0);
+        assertEquals(Message.Error.SNAPSHOT_NOT_FOUND, answer.error());
+        assertEquals(4, answer.correlationId());
     }
 }

@@ -29,7 +29,7 @@ final class RaftSimulation {
 
     private final long seed;
     private final Random random;
-    private final RaftConfig config = new RaftConfig(200, 400, 100, 50);
+    private final RaftConfig config = new RaftConfig(200, 400, 100, 50, 64);
     private final Set<Integer> voters = new TreeSet<>();
     private final List<Integer> allIds = new ArrayList<>();
     private final Map<Integer, InMemoryRaftLog> logs = new HashMap<>();
@@ -46,6 +46,10 @@ final class RaftSimulation {
     private boolean healed;
     private final Fault fault;
     private int crashes;
+    private int snapshotsTaken;
+    private int snapshotsInstalled;
+    private final Map<Integer, java.util.UUID> directories = new HashMap<>();
+    private final Set<Integer> replacedVoters = new TreeSet<>();
     private long delivered;
     private long steps;
     private final java.util.ArrayDeque<String> trace = new java.util.ArrayDeque<>();
@@ -93,11 +97,20 @@ final class RaftSimulation {
     String stats() {
         int maxEpoch = live.values().stream().mapToInt(RaftNode::epoch).max().orElse(0);
         return "epochs " + maxEpoch + ", committed " + invariants.committed.size() + ", crashes " + crashes
-                + ", messages delivered " + delivered;
+                + ", snapshots " + snapshotsTaken + ", installed " + snapshotsInstalled
+                + ", disks replaced " + replacedVoters.size() + ", messages delivered " + delivered;
     }
 
     int committedCount() {
         return invariants.committed.size();
+    }
+
+    int snapshotsTaken() {
+        return snapshotsTaken;
+    }
+
+    int snapshotsInstalled() {
+        return snapshotsInstalled;
     }
 
     int maxEpoch() {
@@ -136,6 +149,7 @@ final class RaftSimulation {
         }
         schedule(0, this::chaosStep);
         schedule(0, this::propose);
+        schedule(0, this::snapshotStep);
         runUntil(CHAOS_MS);
         heal();
         long healedAt = nowMs;
@@ -183,7 +197,9 @@ final class RaftSimulation {
     private void start(int id) {
         InMemoryRaftLog log = logs.get(id);
         log.onTruncation(offset -> invariants.checkTruncation(id, offset));
-        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(voters), log, stores.get(id), new Random(random.nextLong()), config, nowMs);
+        log.onInstall(() -> snapshotsInstalled++);
+        RaftNode node = new RaftNode(id, directories.computeIfAbsent(id, TestVoters::directoryOf), TestVoters.of(voters),
+                log, stores.get(id), new Random(random.nextLong()), config, nowMs);
         live.put(id, node);
         invariants.restarted(id);
         scheduleTick(node);
@@ -209,7 +225,7 @@ final class RaftSimulation {
         note("after: " + node);
         invariants.check(live, logs, nowMs);
         if (++steps % 20 == 0) {
-            invariants.checkCommittedOnDurableMajority(voters, logs);
+            invariants.checkCommittedOnDurableMajority(voters, logs, replacedVoters.size());
         }
     }
 
@@ -283,8 +299,50 @@ final class RaftSimulation {
                 node.resign(nowMs);
                 afterStep(node);
             }
+        } else if (dice < 95) {
+            takeSnapshot(live.get(id));
+        } else if (dice < 97 && !live.containsKey(id) && voters.size() >= 3 && voters.contains(id)
+                && replacedVoters.isEmpty()) {
+            replaceDisk(id);
         }
         schedule(nowMs + 50 + random.nextInt(1000), this::chaosStep);
+    }
+
+    /** Every so often a random node's state machine snapshots (often enough that lagging replicas need them). */
+    private void snapshotStep() {
+        if (!healed) {
+            takeSnapshot(live.get(allIds.get(random.nextInt(allIds.size()))));
+            schedule(nowMs + 50 + random.nextInt(400), this::snapshotStep);
+        }
+    }
+
+    /** The node's state machine snapshots everything it knows is committed. */
+    private void takeSnapshot(RaftNode node) {
+        if (node == null) {
+            return;
+        }
+        io.fjord.quorum.raft.OffsetAndEpoch latest = node.latestSnapshotId();
+        long floor = Math.max(node.log().startOffset(), latest == null ? 0 : latest.offset());
+        if (node.highWatermark() > floor) {
+            io.fjord.quorum.raft.OffsetAndEpoch id = node.createSnapshot(node.highWatermark(),
+                    SimSnapshots.encode(SimSnapshots.committedView(node)));
+            snapshotsTaken++;
+            note("snapshot " + id + " on " + node);
+            afterStep(node);
+        }
+    }
+
+    /**
+     * A crashed voter's disk is replaced and formatted afresh: empty log and quorum state, a new directory id. It must
+     * not vote as the voter it was (it may have voted in the current epoch before), so it takes part as an observer.
+     */
+    private void replaceDisk(int id) {
+        replacedVoters.add(id);
+        logs.put(id, new InMemoryRaftLog(fault == Fault.IGNORE_FSYNC));
+        stores.put(id, new InMemoryQuorumStateStore());
+        directories.put(id, new java.util.UUID(1, id));
+        invariants.diskReplaced(id);
+        note("disk of voter " + id + " replaced");
     }
 
     private void heal() {
@@ -320,9 +378,42 @@ final class RaftSimulation {
         private final List<LogEntry> committed = new ArrayList<>();
         private final Map<Integer, Long> verifiedUpTo = new HashMap<>();
         private final Map<Integer, Long> lastHighWatermark = new HashMap<>();
+        private final java.util.IdentityHashMap<byte[], Boolean> checkedSnapshots = new java.util.IdentityHashMap<>();
+        private int snapshotsChecked;
 
         void restarted(int id) {
             lastHighWatermark.remove(id); // the high watermark is relearned after a restart
+        }
+
+        void diskReplaced(int id) {
+            verifiedUpTo.remove(id); // a new, empty disk
+        }
+
+        /** Every snapshot a node keeps holds exactly the committed entries below its offset. */
+        private void checkSnapshots(int id, InMemoryRaftLog log) {
+            for (InMemoryRaftLog.Snapshot snapshot : log.snapshots()) {
+                if (checkedSnapshots.put(snapshot.data(), Boolean.TRUE) != null) {
+                    continue;
+                }
+                snapshotsChecked++;
+                List<LogEntry> entries = SimSnapshots.decode(snapshot.data());
+                if (entries.size() != snapshot.id().offset()) {
+                    throw new AssertionError("snapshot " + snapshot.id() + " on node " + id + " holds "
+                            + entries.size() + " entries");
+                }
+                for (int offset = 0; offset < entries.size(); offset++) {
+                    if (offset < committed.size()) {
+                        if (!committed.get(offset).equals(entries.get(offset))) {
+                            throw new AssertionError("snapshot " + snapshot.id() + " on node " + id + " holds "
+                                    + entries.get(offset) + " at committed offset " + offset + " where "
+                                    + committed.get(offset) + " was committed");
+                        }
+                    } else {
+                        committed.add(entries.get(offset));
+                    }
+                }
+                verifiedUpTo.merge(id, snapshot.id().offset(), Math::max);
+            }
         }
 
         void voteGranted(int voter, int epoch, int candidate) {
@@ -339,7 +430,8 @@ final class RaftSimulation {
          * heard of them yet is harmless as long as it cannot commit, which the high-watermark check covers.)
          */
         private void checkLeaderCompleteness(RaftNode leader, InMemoryRaftLog log) {
-            for (int offset = 0; offset < committed.size() && committed.get(offset).epoch() < leader.epoch(); offset++) {
+            for (int offset = (int) log.startOffset(); offset < committed.size()
+                    && committed.get(offset).epoch() < leader.epoch(); offset++) {
                 if (offset >= log.endOffset() || !committed.get(offset).equals(log.entry(offset))) {
                     throw new AssertionError("new leader " + leader.localId() + " of epoch " + leader.epoch()
                             + " lacks committed entry " + committed.get(offset) + " (its log ends at "
@@ -349,19 +441,21 @@ final class RaftSimulation {
         }
 
         /**
-         * Every committed entry is on the durable (flushed) logs of a majority of voters, whatever the high
-         * watermarks say: this is what survives any minority of crashes.
+         * Every committed entry is on the durable (flushed) logs, or in the (checked) snapshots, of a majority of
+         * voters, whatever the high watermarks say: this is what survives any minority of crashes. A replaced disk
+         * is one replica lost, so one holder fewer is required per replaced voter.
          */
-        void checkCommittedOnDurableMajority(Set<Integer> voters, Map<Integer, InMemoryRaftLog> logs) {
+        void checkCommittedOnDurableMajority(Set<Integer> voters, Map<Integer, InMemoryRaftLog> logs, int replaced) {
             for (int offset = 0; offset < committed.size(); offset++) {
                 int holders = 0;
                 for (int v : voters) {
                     InMemoryRaftLog log = logs.get(v);
-                    if (offset < log.durableEndOffset() && committed.get(offset).equals(log.entry(offset))) {
+                    if (offset < log.startOffset() || offset < log.durableEndOffset()
+                            && committed.get(offset).equals(log.entry(offset))) {
                         holders++;
                     }
                 }
-                if (holders < voters.size() / 2 + 1) {
+                if (holders < voters.size() / 2 + 1 - replaced) {
                     throw new AssertionError("committed entry " + committed.get(offset) + " is durable on only "
                             + holders + " of " + voters.size() + " voters");
                 }
@@ -394,7 +488,8 @@ final class RaftSimulation {
                     throw new AssertionError("node " + id + " high watermark went back from " + last + " to " + hw);
                 }
                 InMemoryRaftLog log = logs.get(id);
-                long from = verifiedUpTo.getOrDefault(id, 0L);
+                checkSnapshots(id, log);
+                long from = Math.max(log.startOffset(), verifiedUpTo.getOrDefault(id, 0L));
                 for (long offset = from; offset < hw; offset++) {
                     LogEntry entry = log.entry(offset);
                     if (offset < committed.size()) {

@@ -17,14 +17,20 @@ class RaftSimulationTest {
     void theSimulationExercisesElectionsCrashesAndCommits() {
         int committedTotal = 0;
         int reelections = 0;
+        int snapshots = 0;
+        int installs = 0;
         for (long seed = 1; seed <= 20; seed++) {
             RaftSimulation simulation = new RaftSimulation(seed);
             simulation.run();
             committedTotal += simulation.committedCount();
             reelections += simulation.maxEpoch() > 1 ? 1 : 0;
+            snapshots += simulation.snapshotsTaken();
+            installs += simulation.snapshotsInstalled();
         }
         assertTrue(committedTotal > 20 * 20, "entries were committed under faults: " + committedTotal);
         assertTrue(reelections > 10, "leaders changed in most runs: " + reelections + " of 20");
+        assertTrue(snapshots > 20, "snapshots were taken: " + snapshots);
+        assertTrue(installs > 5, "replicas behind the log start caught up through FetchSnapshot: " + installs);
     }
 
     /** The checker must catch real bugs: votes that are not durable allow two leaders or double votes. */

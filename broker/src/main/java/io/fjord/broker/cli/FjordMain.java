@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code fjord} executable. */
 @Command(name = "fjord", mixinStandardHelpOptions = true, version = "fjord 0.1.0-SNAPSHOT",
         description = "Fjord: a distributed, replicated, partitioned commit log.",
-        subcommands = {DevCommand.class, FormatCommand.class, FormatCommand.RandomId.class, PerfCommand.class})
+        subcommands = {DevCommand.class, ServerCommand.class, FormatCommand.class, FormatCommand.RandomId.class,
+                QuorumCommand.class, PerfCommand.class})
 public final class FjordMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -29,7 +29,8 @@ final class PerfCommand {
     }
 
     @Command(name = "quorum", mixinStandardHelpOptions = true,
-            description = "Metadata quorum commit latency, throughput and fail-over time (3 voters, one process).")
+            description = "Metadata quorum commit latency, throughput and fail-over time: 3 voters in one process, or"
+                    + " with --processes 3 controller processes on loopback (leader killed with kill -9).")
     static final class Quorum implements Callable<Integer> {
         @Option(names = "--dir", defaultValue = "fjord-data/perf-quorum",
                 description = "Scratch directory, deleted afterwards (default: ${DEFAULT-VALUE}).")
@@ -49,9 +50,16 @@ final class PerfCommand {
                 description = "Leader stops to time (default: ${DEFAULT-VALUE}).")
         int failovers;
 
+        @Option(names = "--processes", description = "Run 3 real controller processes (default: one process).")
+        boolean processes;
+
         @Override
         public Integer call() throws Exception {
-            new QuorumBenchmark(dir, System.out).run(entries, inFlight, entryBytes, failovers);
+            if (processes) {
+                new QuorumProcessBenchmark(dir, System.out).run(entries, inFlight, entryBytes, failovers);
+            } else {
+                new QuorumBenchmark(dir, System.out).run(entries, inFlight, entryBytes, failovers);
+            }
             return 0;
         }
     }

@@ -69,6 +69,7 @@ public final class QuorumDriver implements AutoCloseable {
     private final TreeMap<Long, CompletableFuture<Long>> awaitingCommit = new TreeMap<>();
     private final Thread thread;
     private volatile Status status;
+    private final Object statusMonitor = new Object();
     private volatile RuntimeException stopped;
 
     /** @param clock a monotonic clock ({@link Clock#MONOTONIC}): the node's timers run on it */
@@ -111,6 +112,14 @@ public final class QuorumDriver implements AutoCloseable {
         return call(node -> {
             OffsetAndEpoch id = node.latestSnapshotId();
             return id == null ? null : new Snapshot(id, node.readSnapshot(id));
+        });
+    }
+
+    /** Graceful hand-over if this node leads: it stops taking appends and asks the voters to elect now. */
+    public CompletableFuture<Void> resign() {
+        return call(node -> {
+            node.resign(clock.nowMs());
+            return null;
         });
     }
 
@@ -259,7 +268,35 @@ public final class QuorumDriver implements AutoCloseable {
         completions.execute(() -> future.completeExceptionally(cause));
     }
 
+    /**
+     * Waits until this node's high watermark is above {@code offset}, the driver stops, or {@code timeoutMs} passes;
+     * returns the high watermark then. For appliers of committed entries.
+     */
+    public long awaitHighWatermarkAbove(long offset, long timeoutMs) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (statusMonitor) {
+            while (status.highWatermark() <= offset && stopped == null) {
+                long leftNs = deadlineNs - System.nanoTime();
+                if (leftNs <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(statusMonitor, leftNs);
+            }
+            return status.highWatermark();
+        }
+    }
+
     private void publishStatus(String state) {
+        long previousHighWatermark = status == null ? -1 : status.highWatermark();
+        publishStatusValue(state);
+        if (status.highWatermark() != previousHighWatermark || stopped != null) {
+            synchronized (statusMonitor) {
+                statusMonitor.notifyAll();
+            }
+        }
+    }
+
+    private void publishStatusValue(String state) {
         status = new Status(node.localId(), node.epoch(), node.leaderId(), state, node.highWatermark(),
                 node.log().endOffset(), java.util.Collections.unmodifiableSortedMap(node.replicaLag()));
     }

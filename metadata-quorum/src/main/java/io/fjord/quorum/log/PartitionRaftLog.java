@@ -29,6 +29,8 @@ public final class PartitionRaftLog implements RaftLog {
     static final String CONTROL_HEADER = "fjord.control";
     private static final int READ_BYTES = 1 << 20;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionRaftLog.class);
+
     private final PartitionLog log;
     private final SnapshotFiles snapshots;
     private int startEpoch;
@@ -198,6 +200,8 @@ public final class PartitionRaftLog implements RaftLog {
         }
         startEpoch = id.epoch();
         snapshots.deleteOlderThan(id);
+        LOG.info("{} installed snapshot {} from the leader; the log now holds offsets {} to {}", log.dir().getFileName(),
+                id, log.logStartOffset(), log.logEndOffset());
     }
 
     /** Whether the log holds the last entry of snapshot {@code id} (or starts right after it). */

@@ -23,18 +23,31 @@ public final class Formatter {
 
     public static Outcome format(Path dir, String clusterId, int nodeId, RandomGenerator random) {
         MetaProperties existing = MetaProperties.read(dir);
+        String directoryId = existing != null && existing.clusterId().equals(clusterId) && existing.nodeId() == nodeId
+                ? existing.directoryId() : MetaProperties.randomId(random);
+        return format(dir, clusterId, nodeId, directoryId);
+    }
+
+    /**
+     * Formats {@code dir} with the given directory id (a controller's, from {@code --initial-controllers}); an
+     * already formatted directory must carry the same identity.
+     */
+    public static Outcome format(Path dir, String clusterId, int nodeId, String directoryId) {
+        MetaProperties existing = MetaProperties.read(dir);
         if (existing != null) {
-            if (existing.clusterId().equals(clusterId) && existing.nodeId() == nodeId) {
+            if (existing.clusterId().equals(clusterId) && existing.nodeId() == nodeId
+                    && existing.directoryId().equals(directoryId)) {
                 return Outcome.ALREADY_FORMATTED;
             }
             throw new StorageException(dir + " is already formatted for cluster " + existing.clusterId() + " node "
-                    + existing.nodeId() + "; refusing to re-format it for cluster " + clusterId + " node " + nodeId);
+                    + existing.nodeId() + " (directory " + existing.directoryId() + "); refusing to re-format it for"
+                    + " cluster " + clusterId + " node " + nodeId + " (directory " + directoryId + ")");
         }
         if (Files.isDirectory(dir) && !isEmpty(dir)) {
             throw new StorageException(dir + " is not empty and has no " + MetaProperties.FILE_NAME
                     + "; refusing to format a directory that may hold someone else's data");
         }
-        new MetaProperties(clusterId, nodeId, MetaProperties.randomId(random)).write(dir);
+        new MetaProperties(clusterId, nodeId, directoryId).write(dir);
         return Outcome.FORMATTED;
     }
 

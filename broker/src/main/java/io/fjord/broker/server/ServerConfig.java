@@ -1,0 +1,108 @@
+package io.fjord.broker.server;
+
+import io.fjord.quorum.raft.RaftConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A node's configuration from a Java properties file with Kafka's key names. Today's keys (this is the
+ * controller-only node; the broker role and the Micronaut binding come with the broker):
+ * <pre>
+ * node.id=1                                      required
+ * process.roles=controller                       required; only "controller" so far
+ * log.dirs=/var/lib/fjord                        required; the first holds the metadata log
+ * controller.quorum.election.timeout.ms=1000     base election timeout (randomized up to twice this)
+ * controller.quorum.fetch.timeout.ms=2000        a follower that hears nothing for this long starts an election
+ * controller.quorum.request.timeout.ms=500       an unanswered quorum request is sent again after this long
+ * metadata.log.max.record.bytes.between.snapshots=20971520   snapshot after this many bytes of records
+ * quorum.records.api.enable=false                serve the QuorumRecords tool API (tests and benchmarks only)
+ * </pre>
+ * The controller listener is the host and port this node has in the voter set written by {@code fjord format}.
+ * Every problem is reported in one line naming the key, the value and what is allowed.
+ */
+public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
+                           boolean recordsApiEnabled) {
+    private static final Set<String> KNOWN = Set.of("node.id", "process.roles", "log.dirs",
+            "controller.quorum.election.timeout.ms", "controller.quorum.fetch.timeout.ms",
+            "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
+            "quorum.records.api.enable");
+
+    /** @throws IllegalArgumentException with the one-line explanation */
+    public static ServerConfig load(Path file) {
+        Properties props = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("configuration file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        return from(props);
+    }
+
+    static ServerConfig from(Properties props) {
+        Set<String> unknown = new TreeSet<>(props.stringPropertyNames());
+        unknown.removeAll(KNOWN);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown configuration key " + unknown.iterator().next()
+                    + "; known keys: " + new TreeSet<>(KNOWN));
+        }
+        String roles = required(props, "process.roles");
+        if (!roles.trim().equals("controller")) {
+            throw new IllegalArgumentException("process.roles=" + roles + " is not supported yet: allowed is"
+                    + " 'controller' (the broker role comes with the broker; 'fjord dev' runs the single-node default)");
+        }
+        int nodeId = (int) number(props, "node.id", null, 0, Integer.MAX_VALUE);
+        List<Path> dirs = new ArrayList<>();
+        for (String dir : required(props, "log.dirs").split(",")) {
+            if (!dir.isBlank()) {
+                dirs.add(Path.of(dir.trim()));
+            }
+        }
+        if (dirs.isEmpty()) {
+            throw new IllegalArgumentException("log.dirs is empty: give at least one directory");
+        }
+        long election = number(props, "controller.quorum.election.timeout.ms", 1000L, 10, 600_000);
+        long fetch = number(props, "controller.quorum.fetch.timeout.ms", 2000L, 10, 600_000);
+        long request = number(props, "controller.quorum.request.timeout.ms", 500L, 10, 600_000);
+        long snapshotBytes = number(props, "metadata.log.max.record.bytes.between.snapshots", 20L << 20, 1,
+                Long.MAX_VALUE);
+        String api = props.getProperty("quorum.records.api.enable", "false").trim();
+        if (!api.equals("true") && !api.equals("false")) {
+            throw new IllegalArgumentException("quorum.records.api.enable=" + api + " is not allowed: true or false");
+        }
+        return new ServerConfig(nodeId, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
+                snapshotBytes, Boolean.parseBoolean(api));
+    }
+
+    private static String required(Properties props, String key) {
+        String value = props.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required");
+        }
+        return value;
+    }
+
+    private static long number(Properties props, String key, Long fallback, long min, long max) {
+        String text = fallback == null ? required(props, key) : props.getProperty(key, String.valueOf(fallback));
+        try {
+            long value = Long.parseLong(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + "=" + text + " is not allowed: an integer from " + min + " to " + max);
+    }
+}

@@ -1,0 +1,60 @@
+package io.fjord.broker.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ServerConfigTest {
+    private static Properties props(String... keyValues) {
+        Properties p = new Properties();
+        p.setProperty("node.id", "3");
+        p.setProperty("process.roles", "controller");
+        p.setProperty("log.dirs", "/data/a, /data/b");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void defaultsAreKafkasQuorumTimings() {
+        ServerConfig config = ServerConfig.from(props());
+        assertEquals(3, config.nodeId());
+        assertEquals(java.util.List.of(Path.of("/data/a"), Path.of("/data/b")), config.logDirs());
+        assertEquals(1000, config.raft().electionTimeoutMs());
+        assertEquals(2000, config.raft().fetchTimeoutMs());
+        assertEquals(20L << 20, config.snapshotIntervalBytes());
+        assertFalse(config.recordsApiEnabled(), "the tool API is off unless asked for");
+    }
+
+    @Test
+    void everyBadValueIsOneLineNamingKeyValueAndWhatIsAllowed() {
+        String[][] cases = {
+            {"node.id", "-1", "node.id=-1 is not allowed: an integer from 0"},
+            {"controller.quorum.fetch.timeout.ms", "soon", "controller.quorum.fetch.timeout.ms=soon is not allowed"},
+            {"process.roles", "broker", "process.roles=broker is not supported yet: allowed is 'controller'"},
+            {"quorum.records.api.enable", "yes", "quorum.records.api.enable=yes is not allowed: true or false"},
+            {"log.retention.hours", "1", "unknown configuration key log.retention.hours"},
+            {"log.dirs", " , ", "log.dirs is empty"},
+        };
+        for (String[] c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ServerConfig.from(props(c[0], c[1])), c[0]);
+            assertTrue(e.getMessage().startsWith(c[2]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line");
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.load(Path.of("/nonexistent/fjord.properties")));
+        assertTrue(e.getMessage().contains("/nonexistent/fjord.properties does not exist"), e.getMessage());
+    }
+}

@@ -1,0 +1,231 @@
+package io.fjord.quorum.grpc;
+
+import io.fjord.proto.internal.v1.DescribeQuorumRequest;
+import io.fjord.proto.internal.v1.DescribeQuorumResponse;
+import io.fjord.proto.internal.v1.QuorumGrpc;
+import io.fjord.quorum.driver.QuorumDriver;
+import io.fjord.quorum.log.FileQuorumStateStore;
+import io.fjord.quorum.log.PartitionRaftLog;
+import io.fjord.quorum.raft.LogEntry;
+import io.fjord.quorum.raft.Message;
+import io.fjord.quorum.raft.Message.Envelope;
+import io.fjord.quorum.raft.OffsetAndEpoch;
+import io.fjord.quorum.raft.RaftConfig;
+import io.fjord.quorum.raft.RaftNode;
+import io.fjord.quorum.sim.TestVoters;
+import io.fjord.storage.log.LogConfig;
+import io.fjord.storage.log.PartitionLog;
+import io.fjord.storage.time.Clock;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three quorum nodes in one JVM, each with its own {@link GrpcTransport} and Netty server on a loopback port, on
+ * real storage: election, commit, the management view over a real gRPC client, leader loss and fail-over, restart
+ * on the same port and catch-up.
+ */
+class GrpcTransportTest {
+    private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
+    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500); // generous for a busy CI machine
+    private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
+            "retention.ms", "-1", "retention.bytes", "-1"));
+
+    @TempDir
+    Path tmp;
+    private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
+    private final Map<Integer, Server> servers = new HashMap<>();
+    private final Map<Integer, GrpcTransport> transports = new HashMap<>();
+    private final Map<Integer, QuorumDriver> drivers = new HashMap<>();
+    private final Map<Integer, PartitionLog> logs = new HashMap<>();
+
+    /** Binds every node's server on a free port first (the transports need all addresses), then starts the nodes. */
+    private void startAll() {
+        Map<Integer, TestServers.LateService> services = new HashMap<>();
+        for (int id : VOTERS) {
+            TestServers.LateService service = new TestServers.LateService();
+            Server server = TestServers.start(0, builder -> builder.fallbackHandlerRegistry(service));
+            servers.put(id, server);
+            services.put(id, service);
+            addresses.put(id, new InetSocketAddress("127.0.0.1", server.getPort()));
+        }
+        for (int id : VOTERS) {
+            GrpcTransport transport = new GrpcTransport(id, addresses);
+            services.get(id).bind(transport.service());
+            startNode(id, transport);
+        }
+    }
+
+    /** Restarts a stopped node: a new server on its old port. */
+    private void restart(int id) {
+        GrpcTransport transport = new GrpcTransport(id, addresses);
+        servers.put(id, TestServers.start(addresses.get(id).getPort(), b -> b.addService(transport.service())));
+        startNode(id, transport);
+    }
+
+    private void startNode(int id, GrpcTransport transport) {
+        Path dir = tmp.resolve("node-" + id);
+        PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
+        logs.put(id, log);
+        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log),
+                new FileQuorumStateStore(dir), new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
+        QuorumDriver driver = new QuorumDriver(node, transport, Clock.MONOTONIC);
+        transport.statusSource(driver::status);
+        transports.put(id, transport);
+        drivers.put(id, driver);
+    }
+
+    /** Stops a node as a crash of its process would: driver, server, transport, log. */
+    private void stop(int id) {
+        QuorumDriver driver = drivers.remove(id);
+        if (driver != null) {
+            driver.close();
+        }
+        TestServers.stop(servers.remove(id));
+        GrpcTransport transport = transports.remove(id);
+        if (transport != null) {
+            transport.close();
+        }
+        PartitionLog log = logs.remove(id);
+        if (log != null) {
+            log.close();
+        }
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (int id : VOTERS) {
+            stop(id);
+        }
+    }
+
+    private QuorumDriver awaitLeader(int aboveEpoch) {
+        QuorumDriver[] found = new QuorumDriver[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            found[0] = leader();
+            return found[0] != null && found[0].status().epoch() > aboveEpoch;
+        });
+        return found[0];
+    }
+
+    private QuorumDriver leader() {
+        return drivers.values().stream().filter(d -> d.status().state().equals("Leader")).findFirst().orElse(null);
+    }
+
+    private static List<String> values(List<LogEntry> entries) {
+        return entries.stream().filter(e -> !e.control()).map(e -> new String(e.data())).toList();
+    }
+
+    private long appendAll(QuorumDriver leader, List<String> values) throws Exception {
+        List<CompletableFuture<Long>> appended = new ArrayList<>();
+        values.forEach(v -> appended.add(leader.append(v.getBytes())));
+        long last = -1;
+        for (CompletableFuture<Long> f : appended) {
+            last = f.get(20, TimeUnit.SECONDS);
+        }
+        return last;
+    }
+
+    private DescribeQuorumResponse describe(int id) {
+        ManagedChannel channel = QuorumChannels.channel(addresses.get(id));
+        try {
+            return QuorumGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .describeQuorum(DescribeQuorumRequest.getDefaultInstance());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void electsCommitsFailsOverAndCatchesUpOverGrpc() throws Exception {
+        startAll();
+        QuorumDriver leader = awaitLeader(0);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            expected.add("v" + i);
+        }
+        long lastOffset = appendAll(leader, expected);
+        for (QuorumDriver driver : drivers.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.status().highWatermark() > lastOffset);
+        }
+
+        int leaderId = leader.status().nodeId();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            DescribeQuorumResponse view = describe(leaderId);
+            assertEquals(leaderId, view.getNodeId());
+            assertEquals("Leader", view.getState());
+            assertEquals(leaderId, view.getLeaderId());
+            assertTrue(view.getHighWatermark() > lastOffset, "high watermark " + view.getHighWatermark());
+            assertEquals(view.getLogEndOffset(), view.getHighWatermark(), "everything appended is committed");
+            assertEquals(Set.of(1, 2, 3), view.getReplicaLagMap().keySet(), "every voter's lag");
+            assertTrue(view.getReplicaLagMap().values().stream().allMatch(lag -> lag == 0),
+                    view.getReplicaLagMap().toString());
+        });
+
+        int oldEpoch = leader.status().epoch();
+        stop(leaderId);
+        QuorumDriver newLeader = awaitLeader(oldEpoch);
+        long afterFailover = newLeader.append("after-failover".getBytes()).get(20, TimeUnit.SECONDS);
+        assertTrue(afterFailover > lastOffset, "committed entries survived the leader's loss");
+        expected.add("after-failover");
+
+        restart(leaderId);
+        for (QuorumDriver driver : drivers.values()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.status().highWatermark() > afterFailover);
+            assertEquals(expected, values(driver.readCommitted(0, 1000).get(10, TimeUnit.SECONDS)),
+                    "node " + driver.status().nodeId() + " has every committed entry, in order, once");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            QuorumDriver current = leader(); // leadership may have moved again meanwhile
+            assertNotNull(current, "a leader");
+            assertEquals(0L, describe(current.status().nodeId()).getReplicaLagMap().get(leaderId),
+                    "the restarted node caught up");
+        });
+        transports.values().forEach(t -> assertEquals(0, t.malformedStreams()));
+    }
+
+    @Test
+    void sendingToAPortWithNothingListeningNeitherBlocksNorThrows() throws Exception {
+        int port = TestServers.unusedPort();
+        try (GrpcTransport transport = new GrpcTransport(1, Map.of(2, new InetSocketAddress("127.0.0.1", port)))) {
+            Envelope vote = new Envelope(1, 2, new Message.VoteRequest(3, 1, TestVoters.directoryOf(1),
+                    TestVoters.directoryOf(2), new OffsetAndEpoch(10, 2), false));
+            long slowestNs = 0;
+            long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500); // several reconnect attempts
+            int sent = 0;
+            while (System.nanoTime() - untilNs < 0) {
+                long startNs = System.nanoTime();
+                transport.send(vote);
+                slowestNs = Math.max(slowestNs, System.nanoTime() - startNs);
+                sent++;
+                if (sent % 100 == 0) {
+                    Thread.sleep(1);
+                }
+            }
+            assertTrue(slowestNs < TimeUnit.MILLISECONDS.toNanos(500), "slowest send took " + slowestNs + " ns");
+            long dropped = transport.droppedMessages();
+            assertTrue(dropped > 0 && dropped <= sent, dropped + " of " + sent + " dropped");
+            transport.send(new Envelope(1, 9, vote.body())); // no such peer
+            assertEquals(dropped + 1, transport.droppedMessages());
+        }
+    }
+}

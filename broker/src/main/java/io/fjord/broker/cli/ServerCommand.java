@@ -18,6 +18,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (System.getProperty("FJORD_LOG_LEVEL") == null && System.getenv("FJORD_LOG_LEVEL") == null) {
+            System.setProperty("FJORD_LOG_LEVEL", "INFO"); // a server logs its state changes; tools stay quiet
+        }
         ServerConfig config = ServerConfig.load(configFile);
         ControllerNode node = new ControllerNode(config);
         CountDownLatch stopped = new CountDownLatch(1);

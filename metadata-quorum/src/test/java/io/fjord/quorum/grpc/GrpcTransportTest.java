@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GrpcTransportTest {
     private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500); // generous for a busy CI machine
+    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500, 1 << 20); // generous for a busy CI machine
     private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
             "retention.ms", "-1", "retention.bytes", "-1"));
 

@@ -1,0 +1,49 @@
+package io.fjord.quorum.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The active controller's memory of broker liveness (not in the metadata log: a new active controller starts every
+ * broker's session afresh): when each broker last heartbeated, and the metadata offset it must reach before it is
+ * unfenced (the end of its registration's entry). Pure; the controller's thread owns it.
+ */
+public final class BrokerHeartbeats {
+    private final Map<Integer, Long> lastContactMs = new TreeMap<>();
+    private final Map<Integer, Long> catchUpOffset = new TreeMap<>();
+
+    /** A broker heartbeated or registered. */
+    public void touch(int brokerId, long nowMs) {
+        lastContactMs.put(brokerId, nowMs);
+    }
+
+    /** The broker must have applied the metadata log up to {@code offset} (exclusive) to be unfenced. */
+    public void requireCaughtUpTo(int brokerId, long offset) {
+        catchUpOffset.put(brokerId, offset);
+    }
+
+    public boolean caughtUp(int brokerId, long metadataOffset) {
+        Long target = catchUpOffset.get(brokerId);
+        return target != null && metadataOffset >= target;
+    }
+
+    /** Whether the broker heartbeated within {@code sessionTimeoutMs}; unknown brokers are not alive. */
+    public boolean isAlive(int brokerId, long nowMs, long sessionTimeoutMs) {
+        Long last = lastContactMs.get(brokerId);
+        return last != null && nowMs - last < sessionTimeoutMs;
+    }
+
+    /** Brokers among {@code candidates} whose session has lapsed; brokers never seen start their session now. */
+    public List<Integer> expired(Iterable<Integer> candidates, long nowMs, long sessionTimeoutMs) {
+        List<Integer> out = new ArrayList<>();
+        for (int id : candidates) {
+            Long last = lastContactMs.putIfAbsent(id, nowMs);
+            if (last != null && nowMs - last >= sessionTimeoutMs) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+}

@@ -34,14 +34,21 @@ final class FormatCommand implements Callable<Integer> {
     @Option(names = "--initial-controllers",
             description = "The metadata quorum's voters, as id@host:port:directoryId,... (the same on every node; a"
                     + " directory id per controller from 'fjord random-id'). A listed node's metadata directory gets"
-                    + " its listed directory id. To replace a controller's lost disk, list a NEW directory id for it:"
-                    + " the quorum then treats it as an observer, never as the voter whose votes it lost.")
+                    + " its listed directory id. Never re-use a directory id for a new disk: to replace a controller's"
+                    + " lost disk, format only that node, listing a NEW directory id for it (the other voters keep"
+                    + " theirs); the quorum then treats it as an observer, never as the voter whose votes it lost.")
     String initialControllers;
 
     @Override
     public Integer call() {
         SecureRandom random = new SecureRandom();
         VoterSet voters = initialControllers == null ? null : VoterSet.parse(initialControllers);
+        Path metadataDir = logDirs.get(0);
+        if (voters != null && java.nio.file.Files.exists(metadataDir.resolve(VoterSet.FILE_NAME))
+                && !VoterSet.read(metadataDir).equals(voters)) {
+            throw new IllegalArgumentException(metadataDir + " already holds the voter set " + VoterSet.read(metadataDir)
+                    + "; refusing to replace it with " + voters + " (a voter set is fixed when a node is formatted)");
+        }
         for (int i = 0; i < logDirs.size(); i++) {
             Path dir = logDirs.get(i);
             Voter self = voters == null || i > 0 ? null : voters.voters().get(nodeId);

@@ -11,6 +11,7 @@ import io.fjord.quorum.log.PartitionRaftLog;
 import io.fjord.quorum.raft.RaftNode;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
+import io.fjord.storage.manager.DirectoryLock;
 import io.fjord.storage.manager.Formatter;
 import io.fjord.storage.manager.MetaProperties;
 import io.fjord.storage.time.Clock;
@@ -24,7 +25,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +50,7 @@ public final class ControllerNode implements AutoCloseable {
     private final QuorumRecordLog records;
     private final Server server;
     private final Voter self;
+    private final List<DirectoryLock> locks = new ArrayList<>();
 
     /**
      * @throws io.fjord.storage.StorageException if the directories are unformatted, foreign or damaged
@@ -56,6 +60,12 @@ public final class ControllerNode implements AutoCloseable {
         this.config = config;
         Path metadataDir = config.logDirs().get(0);
         MetaProperties identity = Formatter.verify(config.logDirs(), config.nodeId()).get(0);
+        try {
+            config.logDirs().forEach(dir -> locks.add(DirectoryLock.acquire(dir)));
+        } catch (RuntimeException e) {
+            releaseLocks();
+            throw e;
+        }
         VoterSet voters = VoterSet.read(metadataDir);
         this.self = voters.voters().get(config.nodeId());
         if (self == null) {
@@ -68,12 +78,19 @@ public final class ControllerNode implements AutoCloseable {
                     identity.directoryId(), DirectoryIds.format(self.directoryId()));
         }
         this.log = PartitionLog.open(metadataDir.resolve(METADATA_LOG), METADATA_LOG_CONFIG, Clock.SYSTEM);
+        RaftNode node;
+        try {
+            node = new RaftNode(config.nodeId(), DirectoryIds.parse(identity.directoryId()), voters.directories(),
+                    new PartitionRaftLog(log), new FileQuorumStateStore(metadataDir), new SecureRandom(),
+                    config.raft(), Clock.MONOTONIC.nowMs());
+        } catch (RuntimeException e) {
+            log.close();
+            releaseLocks();
+            throw e;
+        }
         Map<Integer, InetSocketAddress> peers = new HashMap<>();
         voters.voters().forEach((id, v) -> peers.put(id, new InetSocketAddress(v.host(), v.port())));
         this.transport = new GrpcTransport(config.nodeId(), peers);
-        RaftNode node = new RaftNode(config.nodeId(), DirectoryIds.parse(identity.directoryId()), voters.directories(),
-                new PartitionRaftLog(log), new FileQuorumStateStore(metadataDir), new SecureRandom(), config.raft(),
-                Clock.MONOTONIC.nowMs());
         this.driver = new QuorumDriver(node, transport, Clock.MONOTONIC);
         transport.statusSource(driver::status);
         this.records = new QuorumRecordLog(driver, config.snapshotIntervalBytes(), config.nodeId());
@@ -117,12 +134,19 @@ public final class ControllerNode implements AutoCloseable {
         transport.close();
         if (server != null) {
             try {
-                server.awaitTermination(5, TimeUnit.SECONDS);
+                server.awaitTermination(1, TimeUnit.SECONDS); // peers' streams stay open: then cut them
+                server.shutdownNow();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
         log.close();
+        releaseLocks();
+    }
+
+    private void releaseLocks() {
+        locks.forEach(DirectoryLock::close);
+        locks.clear();
     }
 
     private void waitForHandOver() {

@@ -75,6 +75,11 @@ public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long
         long election = number(props, "controller.quorum.election.timeout.ms", 1000L, 10, 600_000);
         long fetch = number(props, "controller.quorum.fetch.timeout.ms", 2000L, 10, 600_000);
         long request = number(props, "controller.quorum.request.timeout.ms", 500L, 10, 600_000);
+        if (request / 2 >= fetch) {
+            throw new IllegalArgumentException("controller.quorum.request.timeout.ms=" + request + " is not allowed with"
+                    + " controller.quorum.fetch.timeout.ms=" + fetch + ": half the request timeout (a follower's long"
+                    + " poll) must be below the fetch timeout");
+        }
         long snapshotBytes = number(props, "metadata.log.max.record.bytes.between.snapshots", 20L << 20, 1,
                 Long.MAX_VALUE);
         String api = props.getProperty("quorum.records.api.enable", "false").trim();

@@ -71,4 +71,42 @@ class CliTest {
         assertEquals(2, missing.exitCode(), "usage errors exit 2");
         assertTrue(missing.err().contains("Missing required options"), missing.err());
     }
+
+    @Test
+    void formatWithInitialControllersGivesTheListedDirectoryIdAndFixesTheVoterSet() throws Exception {
+        String cluster = fjord("random-id").out().trim();
+        String d1 = fjord("random-id").out().trim();
+        String d2 = fjord("random-id").out().trim();
+        String voters = "1@127.0.0.1:19093:" + d1 + ",2@127.0.0.1:19094:" + d2;
+        Path dir = tmp.resolve("c1");
+        Run ok = fjord("format", "--cluster-id", cluster, "--node-id", "1", "--log-dir", dir.toString(),
+                "--initial-controllers", voters);
+        assertEquals(0, ok.exitCode(), ok.err());
+        assertTrue(java.nio.file.Files.readString(dir.resolve("meta.properties")).contains("directory.id=" + d1));
+        assertTrue(ok.out().contains("Metadata quorum voters " + voters), ok.out());
+        Run changed = fjord("format", "--cluster-id", cluster, "--node-id", "1", "--log-dir", dir.toString(),
+                "--initial-controllers", "1@127.0.0.1:19093:" + d1 + ",2@127.0.0.1:19094:" + d1);
+        assertEquals(1, changed.exitCode());
+        assertTrue(changed.err().contains("already holds the voter set"), changed.err());
+        Run malformed = fjord("format", "--cluster-id", cluster, "--node-id", "3", "--log-dir",
+                tmp.resolve("c3").toString(), "--initial-controllers", "3@host:19095");
+        assertEquals(1, malformed.exitCode());
+        assertTrue(malformed.err().contains("not of the form id@host:port:directoryId"), malformed.err());
+    }
+
+    @Test
+    void serverRefusesABadConfigurationInOneLine() throws Exception {
+        Path config = tmp.resolve("c.properties");
+        java.nio.file.Files.writeString(config, "node.id=1\nprocess.roles=controller\nlog.dirs=" + tmp.resolve("none")
+                + "\ncontroller.quorum.fetch.timeout.ms=ten\n");
+        Run bad = fjord("server", "--config", config.toString());
+        assertEquals(1, bad.exitCode());
+        assertEquals("fjord server: controller.quorum.fetch.timeout.ms=ten is not allowed: an integer from 10 to"
+                + " 600000", bad.err().trim());
+        java.nio.file.Files.writeString(config, "node.id=1\nprocess.roles=controller\nlog.dirs=" + tmp.resolve("none")
+                + "\n");
+        Run unformatted = fjord("server", "--config", config.toString());
+        assertEquals(1, unformatted.exitCode());
+        assertTrue(unformatted.err().contains("is not formatted; run: fjord format"), unformatted.err());
+    }
 }

@@ -42,6 +42,8 @@ class ServerConfigTest {
             {"quorum.records.api.enable", "yes", "quorum.records.api.enable=yes is not allowed: true or false"},
             {"log.retention.hours", "1", "unknown configuration key log.retention.hours"},
             {"log.dirs", " , ", "log.dirs is empty"},
+            {"controller.quorum.request.timeout.ms", "5000", "controller.quorum.request.timeout.ms=5000 is not allowed"
+                    + " with controller.quorum.fetch.timeout.ms=2000"},
         };
         for (String[] c : cases) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

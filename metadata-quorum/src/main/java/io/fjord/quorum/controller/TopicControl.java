@@ -138,6 +138,10 @@ public final class TopicControl {
         return new ControllerResult<>(records, new TopicResult(name, topic.id(), ApiError.NONE));
     }
 
+    private static ControllerResult<TopicResult> fail(String name, ApiError.Code code, String message) {
+        return ControllerResult.of(new TopicResult(name, null, ApiError.of(code, message)));
+    }
+
     private static String configProblem(Map<String, String> configs) {
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(configs).entrySet()) {
             String problem = TopicConfigs.problem(e.getKey(), e.getValue());

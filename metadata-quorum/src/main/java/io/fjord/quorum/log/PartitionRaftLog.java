@@ -51,6 +51,10 @@ public final class PartitionRaftLog implements RaftLog {
         if (latest != null && latest.offset() > log.logStartOffset() && !holds(latest)) {
             log.truncateFullyAndStartAt(latest.offset()); // an install that did not finish
         }
+        if (latest != null && log.logStartOffset() > latest.offset() && snapshots.at(log.logStartOffset()) == null) {
+            // a crash inside a full truncation left segments above the snapshot: restart at the snapshot
+            log.truncateFullyAndStartAt(latest.offset());
+        }
         OffsetAndEpoch atStart = snapshots.at(log.logStartOffset());
         if (log.logStartOffset() > 0 && atStart == null) {
             throw new io.fjord.storage.StorageException("the metadata log " + log.dir() + " starts at offset "

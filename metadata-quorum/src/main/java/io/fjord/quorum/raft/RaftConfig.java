@@ -21,6 +21,9 @@ public record RaftConfig(long electionTimeoutMs, long fetchTimeoutMs, long reque
         }
     }
 
+    /** Bytes of entry data in one fetch answer at most (one entry always fits): well under a transport message. */
+    public static final long FETCH_MAX_BYTES = 8L << 20;
+
     public long fetchMaxWaitMs() {
         return requestTimeoutMs / 2;
     }

@@ -44,6 +44,16 @@ public interface RaftLog {
     /** The newest snapshot, or null if there is none. */
     OffsetAndEpoch latestSnapshotId();
 
+    /** Whether this log keeps snapshot {@code id}. */
+    default boolean hasSnapshot(OffsetAndEpoch id) {
+        try {
+            snapshotSizeBytes(id);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Size in bytes of snapshot {@code id}. @throws IllegalArgumentException if this log does not keep it */
     long snapshotSizeBytes(OffsetAndEpoch id);
 

@@ -236,6 +236,10 @@ public final class RaftNode {
                 discoverySent = true; // an observer asks a random voter who leads
                 lastDiscoveryMs = nowMs;
                 List<Integer> all = new ArrayList<>(voters);
+                all.remove(Integer.valueOf(localId)); // a voter id on a replaced disk observes too
+                if (all.isEmpty()) {
+                    return;
+                }
                 send(all.get(random.nextInt(all.size())), new FetchRequest(u.epoch(), localId, localDirectoryId,
                         log.endOffset(), log.lastEpoch(), -1, 0));
             }
@@ -520,9 +524,34 @@ public final class RaftNode {
     }
 
     private void answerFetch(LeaderState leader, int to, FetchRequest f) {
-        List<LogEntry> entries = log.read(f.fetchOffset(), config.fetchMaxEntries());
+        List<LogEntry> entries = readBounded(f.fetchOffset());
         send(to, new FetchResponse(leader.epoch(), localId, Error.NONE, entries, highWatermark, null, null,
                 f.correlationId()));
+    }
+
+    /**
+     * Up to {@code fetchMaxEntries} entries from {@code from}, stopping once {@link RaftConfig#FETCH_MAX_BYTES} are
+     * reached (at least one entry), so an answer always fits a transport message.
+     */
+    private List<LogEntry> readBounded(long from) {
+        List<LogEntry> out = new ArrayList<>();
+        long bytes = 0;
+        long next = from;
+        while (out.size() < config.fetchMaxEntries() && bytes < RaftConfig.FETCH_MAX_BYTES) {
+            List<LogEntry> chunk = log.read(next, Math.min(16, config.fetchMaxEntries() - out.size()));
+            if (chunk.isEmpty()) {
+                break;
+            }
+            for (LogEntry e : chunk) {
+                if (!out.isEmpty() && bytes + e.data().length > RaftConfig.FETCH_MAX_BYTES) {
+                    return out;
+                }
+                out.add(e);
+                bytes += e.data().length;
+            }
+            next = chunk.get(chunk.size() - 1).offset() + 1;
+        }
+        return out;
     }
 
     private void answerParked(LeaderState leader, List<LeaderState.ParkedFetch> parked) {
@@ -539,7 +568,9 @@ public final class RaftNode {
         }
         follower.heardFromLeader(nowMs, config.fetchTimeoutMs());
         if (r.snapshotId() != null) {
-            follower.startDownload(r.snapshotId());
+            if (r.snapshotId().offset() > log.startOffset() && r.snapshotId().offset() > highWatermark) {
+                follower.startDownload(r.snapshotId());
+            } // else a confused answer: nothing to install; the next fetch asks again
         } else if (r.divergingEpoch() != null) {
             // what is left may still differ from the leader below the truncation point: the high watermark moves
             // only after a fetch the leader validated (Raft Fig. 2, AppendEntries step 5)
@@ -594,7 +625,7 @@ public final class RaftNode {
             error = r.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.NOT_LEADER;
         } else if (r.epoch() != state.epoch()) {
             error = r.epoch() < state.epoch() ? Error.FENCED_LEADER_EPOCH : Error.UNKNOWN_LEADER_EPOCH;
-        } else if (!r.snapshotId().equals(log.latestSnapshotId()) || r.position() < 0
+        } else if (!log.hasSnapshot(r.snapshotId()) || r.position() < 0
                 || r.position() > log.snapshotSizeBytes(r.snapshotId())) {
             error = Error.SNAPSHOT_NOT_FOUND; // replaced by a newer one: the follower starts over
         }

@@ -354,4 +354,41 @@ class RaftNodeTest {
         assertEquals(Message.Error.SNAPSHOT_NOT_FOUND, answer.error());
         assertEquals(4, answer.correlationId());
     }
+
+    @Test
+    void aFetchAnswerStopsAtItsByteLimitButAlwaysCarriesOneEntry() {
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        byte[] big = new byte[3 << 20];
+        for (int i = 0; i < 5; i++) {
+            leader.append(big);
+        }
+        byte[] huge = new byte[9 << 20];
+        leader.append(huge);
+        leader.drainOutbound();
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, TestVoters.directoryOf(2), 1, 1, 5, 0)), 300);
+        Message.FetchResponse answer = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
+        assertEquals(2, answer.entries().size(), "two 3 MiB entries fit 8 MiB, a third would not");
+        leader.handle(new Envelope(2, 1, new Message.FetchRequest(1, 2, TestVoters.directoryOf(2), 6, 1, 6, 0)), 301);
+        answer = sent(leader.drainOutbound(), Message.FetchResponse.class).get(0);
+        assertEquals(1, answer.entries().size(), "an entry above the limit still goes, alone");
+        assertEquals(huge.length, answer.entries().get(0).data().length);
+    }
+
+    @Test
+    void theLeaderServesTheSnapshotAtItsLogStartToo() {
+        RaftNode leader = node(1, Set.of(1), new InMemoryRaftLog(false), new InMemoryQuorumStateStore(), 0);
+        leader.tick(250);
+        leader.append(new byte[] {1});
+        leader.append(new byte[] {2});
+        OffsetAndEpoch older = leader.createSnapshot(2, new byte[] {1, 2, 3});
+        leader.createSnapshot(3, new byte[] {4});
+        assertEquals(older.offset(), leader.log().startOffset());
+        leader.drainOutbound();
+        leader.handle(new Envelope(2, 1, new Message.FetchSnapshotRequest(1, 2, older, 1, 9)), 300);
+        Message.FetchSnapshotResponse answer = sent(leader.drainOutbound(), Message.FetchSnapshotResponse.class).get(0);
+        assertEquals(Message.Error.NONE, answer.error(), "a download begun before the newer snapshot may finish");
+        assertEquals(3, answer.size());
+        assertTrue(java.util.Arrays.equals(new byte[] {2, 3}, answer.chunk()));
+    }
 }

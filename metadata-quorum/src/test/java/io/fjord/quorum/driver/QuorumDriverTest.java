@@ -52,8 +52,8 @@ class QuorumDriverTest {
         Path dir = tmp.resolve("node-" + id);
         PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
         logs.put(id, log);
-        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log), new FileQuorumStateStore(dir),
-                new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
+        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log),
+                new FileQuorumStateStore(dir), new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
         drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
     }
 

@@ -1,0 +1,248 @@
+package io.fjord.quorum.controller.runtime;
+
+import io.fjord.proto.internal.v1.MetadataRecord;
+import io.fjord.quorum.controller.BrokerControl;
+import io.fjord.quorum.controller.BrokerHeartbeats;
+import io.fjord.quorum.controller.ControllerConfig;
+import io.fjord.quorum.controller.ControllerResult;
+import io.fjord.quorum.controller.PartitionControl;
+import io.fjord.quorum.driver.QuorumDriver;
+import io.fjord.quorum.metadata.MetadataImage;
+import io.fjord.storage.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The controller's single-threaded event loop, on every controller node. It applies committed metadata entries to
+ * the committed {@link MetadataImage} (and snapshots it every {@code snapshotIntervalBytes}). On the quorum leader,
+ * once it has applied everything up to its own epoch, it is the active controller: requests become decisions over
+ * the pending image (committed plus its own appended, not yet committed records); each decision's records are
+ * appended as one quorum entry, applied to the pending image at once, and answered when committed. It fences brokers
+ * whose session lapsed and, if enabled, moves leadership back to preferred replicas. Losing leadership fails what is
+ * pending with {@link NotControllerException} and drops the pending image.
+ *
+ * <p>Thread-safety: public methods may be called from any thread; decisions run on the loop thread.
+ */
+public final class QuorumController implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QuorumController.class);
+    private static final long FENCE_CHECK_INTERVAL_MS = 250;
+
+    /** A decision over the pending image at a time. */
+    public interface Decision<T> {
+        ControllerResult<T> decide(MetadataImage pending, long nowMs);
+    }
+
+    private record Event<T>(Decision<T> decision, CompletableFuture<T> result,
+                            Function<Long, Runnable> onCommit) {
+    }
+
+    private final QuorumDriver driver;
+    private final ControllerConfig config;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final CommittedMetadata committed;
+    private final Thread thread;
+    private final long autoRebalanceIntervalMs;
+    private volatile boolean closed;
+    private BrokerHeartbeats heartbeats;
+    private BrokerControl brokers;
+    private MetadataImage pending;
+    private int activeEpoch = -1;
+    private long lastFenceCheckMs;
+    private long lastRebalanceMs;
+
+    /**
+     * @param autoRebalanceIntervalMs how often to restore preferred leaders ({@code auto.leader.rebalance.enable}),
+     *                                or 0 for never
+     */
+    public QuorumController(QuorumDriver driver, ControllerConfig config, Clock clock, long snapshotIntervalBytes,
+                            long autoRebalanceIntervalMs) {
+        this.driver = driver;
+        this.config = config;
+        this.clock = clock;
+        this.autoRebalanceIntervalMs = autoRebalanceIntervalMs;
+        this.committed = new CommittedMetadata(driver, snapshotIntervalBytes);
+        this.thread = new Thread(this::run, "fjord-controller-" + driver.status().nodeId());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** The committed image: what every controller agrees on. For reads. */
+    public MetadataImage committedImage() {
+        return committed.image();
+    }
+
+    public boolean isActive() {
+        return activeEpoch >= 0;
+    }
+
+    /** Runs {@code decision} on the active controller; the answer completes once its records are committed. */
+    public <T> CompletableFuture<T> submit(Decision<T> decision) {
+        return submit(decision, null);
+    }
+
+    /**
+     * Registers a broker; once the registration is committed, the broker must catch up to it before it is
+     * unfenced.
+     */
+    public CompletableFuture<BrokerControl.Registration> registerBroker(int brokerId, java.util.UUID incarnationId,
+            List<io.fjord.quorum.metadata.BrokerRegistration.Endpoint> endpoints, String rack) {
+        return submit((image, now) -> brokers.register(image, brokerId, incarnationId, endpoints, rack, now),
+                offset -> () -> heartbeats.requireCaughtUpTo(brokerId, offset + 1));
+    }
+
+    public CompletableFuture<BrokerControl.HeartbeatAnswer> heartbeat(int brokerId, long brokerEpoch,
+                                                                      long metadataOffset, boolean wantShutdown) {
+        return submit((image, now) -> brokers.heartbeat(image, brokerId, brokerEpoch, metadataOffset, wantShutdown,
+                now));
+    }
+
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, long brokerEpoch) {
+        return submit((image, now) -> brokers.allocateProducerIds(image, brokerId, brokerEpoch));
+    }
+
+    private <T> CompletableFuture<T> submit(Decision<T> decision, Function<Long, Runnable> onCommit) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new IllegalStateException("the controller is closed"));
+        } else {
+            queue.add(new Event<>(decision, result, onCommit));
+        }
+        return result;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                Object item = queue.poll(10, TimeUnit.MILLISECONDS);
+                committed.catchUp();
+                updateLeadership();
+                if (item instanceof Event<?> event) {
+                    handle(event);
+                } else if (item instanceof Runnable task) {
+                    task.run();
+                }
+                if (isActive()) {
+                    periodic();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("[Controller node={}] event failed", driver.status().nodeId(), e);
+            }
+        }
+    }
+
+    private void updateLeadership() {
+        QuorumDriver.Status status = driver.status();
+        boolean leads = status.state().equals("Leader") && committed.lastEpoch() == status.epoch();
+        if (leads && activeEpoch != status.epoch()) {
+            activeEpoch = status.epoch();
+            pending = committed.image();
+            heartbeats = new BrokerHeartbeats();
+            brokers = new BrokerControl(config, heartbeats);
+            long now = clock.nowMs();
+            lastFenceCheckMs = now;
+            lastRebalanceMs = now;
+            pending.brokers().keySet().forEach(id -> {
+                heartbeats.touch(id, now); // every session starts afresh with a new active controller
+                heartbeats.requireCaughtUpTo(id, pending.endOffset());
+            });
+            LOG.info("[Controller node={}] active controller in epoch {} at metadata offset {}", status.nodeId(),
+                    activeEpoch, pending.endOffset());
+        } else if (!leads && activeEpoch >= 0 && (!status.state().equals("Leader") || status.epoch() != activeEpoch)) {
+            LOG.info("[Controller node={}] no longer the active controller (epoch {})", status.nodeId(), status.epoch());
+            activeEpoch = -1;
+            pending = null;
+        }
+    }
+
+    private <T> void handle(Event<T> event) {
+        if (!isActive()) {
+            event.result().completeExceptionally(new NotControllerException(driver.status().leaderId()));
+            return;
+        }
+        ControllerResult<T> result;
+        try {
+            result = event.decision().decide(pending, clock.nowMs());
+        } catch (RuntimeException e) {
+            event.result().completeExceptionally(e);
+            return;
+        }
+        append(result.records()).whenComplete((offset, failure) -> {
+            if (failure != null) {
+                event.result().completeExceptionally(failure.getCause() instanceof io.fjord.quorum.raft.NotLeaderException
+                        ? new NotControllerException(((io.fjord.quorum.raft.NotLeaderException) failure.getCause()).leaderId())
+                        : failure);
+                return;
+            }
+            if (event.onCommit() != null && offset >= 0) {
+                queue.add(event.onCommit().apply(offset));
+            }
+            event.result().complete(result.response());
+        });
+    }
+
+    /** Appends {@code records} as one entry and applies them to the pending image; -1 at once if there are none. */
+    private CompletableFuture<Long> append(List<MetadataRecord> records) {
+        if (records.isEmpty()) {
+            return CompletableFuture.completedFuture(-1L);
+        }
+        pending = pending.apply(records, pending.endOffset() + 1);
+        CompletableFuture<Long> appended = driver.append(io.fjord.quorum.metadata.MetadataSnapshot.encode(records));
+        appended.whenComplete((offset, failure) -> {
+            if (failure != null) {
+                queue.add((Runnable) this::resign); // the pending image may hold records that will never commit
+            }
+        });
+        return appended.thenApply(offset -> offset);
+    }
+
+    private void resign() {
+        if (activeEpoch >= 0) {
+            LOG.info("[Controller node={}] an append failed: dropping the pending image", driver.status().nodeId());
+            activeEpoch = -1;
+            pending = null;
+        }
+    }
+
+    private void periodic() {
+        long now = clock.nowMs();
+        if (now - lastFenceCheckMs >= FENCE_CHECK_INTERVAL_MS) {
+            lastFenceCheckMs = now;
+            ControllerResult<List<Integer>> fenced = brokers.fenceExpired(pending, now);
+            if (!fenced.response().isEmpty()) {
+                LOG.info("[Controller node={}] fencing brokers {}: no heartbeat for {} ms", driver.status().nodeId(),
+                        fenced.response(), config.brokerSessionTimeoutMs());
+                append(fenced.records());
+            }
+        }
+        if (autoRebalanceIntervalMs > 0 && now - lastRebalanceMs >= autoRebalanceIntervalMs) {
+            lastRebalanceMs = now;
+            append(PartitionControl.electPreferredLeaders(pending).records());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Object item;
+        while ((item = queue.poll()) != null) {
+            if (item instanceof Event<?> event) {
+                event.result().completeExceptionally(new IllegalStateException("the controller is closed"));
+            }
+        }
+    }
+}

@@ -3,6 +3,8 @@ package io.fjord.broker.server;
 import io.fjord.quorum.config.DirectoryIds;
 import io.fjord.quorum.config.Voter;
 import io.fjord.quorum.config.VoterSet;
+import io.fjord.quorum.controller.runtime.ControllerService;
+import io.fjord.quorum.controller.runtime.QuorumController;
 import io.fjord.quorum.driver.QuorumDriver;
 import io.fjord.quorum.grpc.GrpcTransport;
 import io.fjord.quorum.grpc.QuorumChannels;
@@ -33,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A controller-only node: the metadata log ({@code __cluster_metadata-0} in the first log directory) with its quorum
- * state and voter set, the Raft driver, and the controller listener (gRPC) serving the quorum protocol and, when
- * enabled, the QuorumRecords tool API. {@link #close} hands leadership over first (EndQuorumEpoch), then stops.
+ * state and voter set, the Raft driver, the cluster-metadata controller, and the controller listener (gRPC) serving
+ * the quorum protocol and the Controller API (or, with {@code quorum.records.api.enable}, the QuorumRecords tool API
+ * instead of the controller). {@link #close} hands leadership over first (EndQuorumEpoch), then stops.
  */
 public final class ControllerNode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerNode.class);
@@ -48,6 +51,7 @@ public final class ControllerNode implements AutoCloseable {
     private final GrpcTransport transport;
     private final QuorumDriver driver;
     private final QuorumRecordLog records;
+    private final QuorumController controller;
     private final Server server;
     private final Voter self;
     private final List<DirectoryLock> locks = new ArrayList<>();
@@ -93,12 +97,18 @@ public final class ControllerNode implements AutoCloseable {
         this.transport = new GrpcTransport(config.nodeId(), peers);
         this.driver = new QuorumDriver(node, transport, Clock.MONOTONIC);
         transport.statusSource(driver::status);
-        this.records = new QuorumRecordLog(driver, config.snapshotIntervalBytes(), config.nodeId());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(self.host(), self.port()))
                 .addService(transport.service());
         QuorumChannels.configureServer(builder);
         if (config.recordsApiEnabled()) {
+            this.records = new QuorumRecordLog(driver, config.snapshotIntervalBytes(), config.nodeId());
+            this.controller = null;
             builder.addService(new QuorumRecordsService(driver, records));
+        } else {
+            this.records = null;
+            this.controller = new QuorumController(driver, config.controller(), Clock.MONOTONIC,
+                    config.snapshotIntervalBytes(), config.autoRebalanceIntervalMs());
+            builder.addService(new ControllerService(controller, () -> driver.status().leaderId()));
         }
         try {
             this.server = builder.build().start();
@@ -129,7 +139,12 @@ public final class ControllerNode implements AutoCloseable {
         if (server != null) {
             server.shutdown();
         }
-        records.close();
+        if (records != null) {
+            records.close();
+        }
+        if (controller != null) {
+            controller.close();
+        }
         driver.close();
         transport.close();
         if (server != null) {

@@ -1,5 +1,6 @@
 package io.fjord.broker.server;
 
+import io.fjord.quorum.controller.ControllerConfig;
 import io.fjord.quorum.raft.RaftConfig;
 
 import java.io.IOException;
@@ -25,17 +26,23 @@ import java.util.TreeSet;
  * controller.quorum.fetch.timeout.ms=2000        a follower that hears nothing for this long starts an election
  * controller.quorum.request.timeout.ms=500       an unanswered quorum request is sent again after this long
  * metadata.log.max.record.bytes.between.snapshots=20971520   snapshot after this many bytes of records
- * quorum.records.api.enable=false                serve the QuorumRecords tool API (tests and benchmarks only)
+ * broker.session.timeout.ms=9000                 a broker without a heartbeat for this long is fenced
+ * unclean.leader.election.enable=false           elect out-of-ISR replicas when no ISR member can lead
+ * auto.leader.rebalance.enable=true              move leadership back to preferred replicas periodically
+ * leader.imbalance.check.interval.seconds=300    how often
+ * quorum.records.api.enable=false                instead of the cluster metadata controller, run the QuorumRecords
+ *                                                tool API (opaque records; quorum tests and benchmarks only)
  * </pre>
  * The controller listener is the host and port this node has in the voter set written by {@code fjord format}.
  * Every problem is reported in one line naming the key, the value and what is allowed.
  */
 public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
-                           boolean recordsApiEnabled) {
+                           ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled) {
     private static final Set<String> KNOWN = Set.of("node.id", "process.roles", "log.dirs",
             "controller.quorum.election.timeout.ms", "controller.quorum.fetch.timeout.ms",
             "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
-            "quorum.records.api.enable");
+            "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
+            "leader.imbalance.check.interval.seconds", "quorum.records.api.enable");
 
     /** @throws IllegalArgumentException with the one-line explanation */
     public static ServerConfig load(Path file) {
@@ -82,12 +89,21 @@ public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long
         }
         long snapshotBytes = number(props, "metadata.log.max.record.bytes.between.snapshots", 20L << 20, 1,
                 Long.MAX_VALUE);
-        String api = props.getProperty("quorum.records.api.enable", "false").trim();
-        if (!api.equals("true") && !api.equals("false")) {
-            throw new IllegalArgumentException("quorum.records.api.enable=" + api + " is not allowed: true or false");
-        }
+        long sessionMs = number(props, "broker.session.timeout.ms", 9000L, 100, 3_600_000);
+        boolean unclean = bool(props, "unclean.leader.election.enable", false);
+        boolean rebalance = bool(props, "auto.leader.rebalance.enable", true);
+        long rebalanceSeconds = number(props, "leader.imbalance.check.interval.seconds", 300L, 1, 86_400);
         return new ServerConfig(nodeId, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
-                snapshotBytes, Boolean.parseBoolean(api));
+                snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
+                rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false));
+    }
+
+    private static boolean bool(Properties props, String key, boolean fallback) {
+        String value = props.getProperty(key, String.valueOf(fallback)).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(key + "=" + value + " is not allowed: true or false");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static String required(Properties props, String key) {

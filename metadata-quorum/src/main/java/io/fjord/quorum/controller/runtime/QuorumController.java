@@ -78,6 +78,10 @@ public final class QuorumController implements AutoCloseable {
         return committed.image();
     }
 
+    public int producerIdBlockSize() {
+        return config.producerIdBlockSize();
+    }
+
     public boolean isActive() {
         return activeEpoch >= 0;
     }

@@ -26,20 +26,31 @@ import java.util.concurrent.TimeUnit;
 final class LocalQuorumCluster implements AutoCloseable {
     private final Path dir;
     private final Map<Integer, Integer> ports = new TreeMap<>();
+    private final Map<Integer, Integer> brokerPorts = new TreeMap<>();
     private final Map<Integer, Process> processes = new TreeMap<>();
     private final Map<Integer, ManagedChannel> channels = new TreeMap<>();
     private final Map<String, String> extraConfig;
 
     LocalQuorumCluster(Path dir, int size, Map<String, String> extraConfig) {
+        this(dir, size, 0, extraConfig);
+    }
+
+    /** With {@code brokers} broker-only nodes too, ids 101, 102, ... ({@link #brokerIds}). */
+    LocalQuorumCluster(Path dir, int size, int brokers, Map<String, String> extraConfig) {
         this.dir = dir;
         this.extraConfig = extraConfig;
         for (int id = 1; id <= size; id++) {
             ports.put(id, freePort());
         }
+        for (int id = 101; id < 101 + brokers; id++) {
+            brokerPorts.put(id, freePort());
+        }
         String clusterId = randomId();
         List<String> voters = new ArrayList<>();
         ports.forEach((id, port) -> voters.add(id + "@127.0.0.1:" + port + ":" + randomId()));
-        for (int id : ports.keySet()) {
+        List<Integer> all = new ArrayList<>(ports.keySet());
+        all.addAll(brokerPorts.keySet());
+        for (int id : all) {
             int exit = FjordMain.commandLine().execute("format", "--cluster-id", clusterId, "--node-id",
                     String.valueOf(id), "--log-dir", nodeDir(id).toString(), "--initial-controllers",
                     String.join(",", voters));
@@ -61,8 +72,13 @@ final class LocalQuorumCluster implements AutoCloseable {
         return dir.resolve("node-" + id + ".out");
     }
 
+    /** The controllers' ids. */
     List<Integer> ids() {
         return new ArrayList<>(ports.keySet());
+    }
+
+    List<Integer> brokerIds() {
+        return new ArrayList<>(brokerPorts.keySet());
     }
 
     ManagedChannel channel(int id) {
@@ -72,8 +88,10 @@ final class LocalQuorumCluster implements AutoCloseable {
 
     void start(int id) {
         Path config = dir.resolve("node-" + id + ".properties");
-        StringBuilder text = new StringBuilder("node.id=" + id + "\nprocess.roles=controller\nlog.dirs="
-                + nodeDir(id) + "\nquorum.records.api.enable=true\n");
+        boolean broker = brokerPorts.containsKey(id);
+        StringBuilder text = new StringBuilder("node.id=" + id + "\nlog.dirs=" + nodeDir(id) + "\n" + (broker
+                ? "process.roles=broker\nlisteners=CLIENT://127.0.0.1:" + brokerPorts.get(id) + "\n"
+                : "process.roles=controller\nquorum.records.api.enable=true\n"));
         extraConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(config, text);
@@ -129,6 +147,9 @@ final class LocalQuorumCluster implements AutoCloseable {
         int leader = -1;
         int epoch = -1;
         for (int id : processes.keySet()) {
+            if (!ports.containsKey(id)) {
+                continue; // a broker: not a voter
+            }
             DescribeQuorumResponse view = describe(id);
             if (view != null && view.getState().equals("Leader") && view.getEpoch() > epoch) {
                 leader = id;

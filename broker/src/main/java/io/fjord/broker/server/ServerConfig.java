@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * controller-only node; the broker role and the Micronaut binding come with the broker):
  * <pre>
  * node.id=1                                      required
- * process.roles=controller                       required; only "controller" so far
+ * process.roles=controller                       required: controller or broker (combined comes with the broker)
  * log.dirs=/var/lib/fjord                        required; the first holds the metadata log
  * controller.quorum.election.timeout.ms=1000     base election timeout (randomized up to twice this)
  * controller.quorum.fetch.timeout.ms=2000        a follower that hears nothing for this long starts an election
@@ -30,19 +30,39 @@ import java.util.TreeSet;
  * unclean.leader.election.enable=false           elect out-of-ISR replicas when no ISR member can lead
  * auto.leader.rebalance.enable=true              move leadership back to preferred replicas periodically
  * leader.imbalance.check.interval.seconds=300    how often
+ * listeners=CLIENT://127.0.0.1:9092              a broker's client listener, registered with the controller
+ * broker.heartbeat.interval.ms=2000              how often a broker heartbeats to the active controller
  * quorum.records.api.enable=false                instead of the cluster metadata controller, run the QuorumRecords
  *                                                tool API (opaque records; quorum tests and benchmarks only)
  * </pre>
  * The controller listener is the host and port this node has in the voter set written by {@code fjord format}.
  * Every problem is reported in one line naming the key, the value and what is allowed.
  */
-public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
-                           ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled) {
+public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
+                           ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled,
+                           Listener clientListener, long brokerHeartbeatIntervalMs) {
+    /** What a node runs ({@code process.roles}). */
+    public enum Role { CONTROLLER, BROKER }
+
+    /** A listener, {@code NAME://host:port}. */
+    public record Listener(String name, String host, int port) {
+        static Listener parse(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)://([^:/]+):(\\d{1,5})")
+                    .matcher(text.trim());
+            if (!m.matches() || Integer.parseInt(m.group(3)) > 65535) {
+                throw new IllegalArgumentException("listeners=" + text + " is not allowed: NAME://host:port, e.g."
+                        + " CLIENT://127.0.0.1:9092");
+            }
+            return new Listener(m.group(1), m.group(2), Integer.parseInt(m.group(3)));
+        }
+    }
+
     private static final Set<String> KNOWN = Set.of("node.id", "process.roles", "log.dirs",
             "controller.quorum.election.timeout.ms", "controller.quorum.fetch.timeout.ms",
             "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
             "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
-            "leader.imbalance.check.interval.seconds", "quorum.records.api.enable");
+            "leader.imbalance.check.interval.seconds", "quorum.records.api.enable", "listeners",
+            "broker.heartbeat.interval.ms");
 
     /** @throws IllegalArgumentException with the one-line explanation */
     public static ServerConfig load(Path file) {
@@ -64,10 +84,15 @@ public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long
             throw new IllegalArgumentException("unknown configuration key " + unknown.iterator().next()
                     + "; known keys: " + new TreeSet<>(KNOWN));
         }
-        String roles = required(props, "process.roles");
-        if (!roles.trim().equals("controller")) {
-            throw new IllegalArgumentException("process.roles=" + roles + " is not supported yet: allowed is"
-                    + " 'controller' (the broker role comes with the broker; 'fjord dev' runs the single-node default)");
+        String roles = required(props, "process.roles").trim();
+        Role role;
+        if (roles.equals("controller")) {
+            role = Role.CONTROLLER;
+        } else if (roles.equals("broker")) {
+            role = Role.BROKER;
+        } else {
+            throw new IllegalArgumentException("process.roles=" + roles + " is not allowed: 'controller' or 'broker'"
+                    + " (combined nodes come with the broker's client API; 'fjord dev' runs the single-node default)");
         }
         int nodeId = (int) number(props, "node.id", null, 0, Integer.MAX_VALUE);
         List<Path> dirs = new ArrayList<>();
@@ -93,9 +118,12 @@ public record ServerConfig(int nodeId, List<Path> logDirs, RaftConfig raft, long
         boolean unclean = bool(props, "unclean.leader.election.enable", false);
         boolean rebalance = bool(props, "auto.leader.rebalance.enable", true);
         long rebalanceSeconds = number(props, "leader.imbalance.check.interval.seconds", 300L, 1, 86_400);
-        return new ServerConfig(nodeId, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
+        Listener client = Listener.parse(props.getProperty("listeners", "CLIENT://127.0.0.1:9092"));
+        long heartbeatMs = number(props, "broker.heartbeat.interval.ms", 2000L, 10, 600_000);
+        return new ServerConfig(nodeId, role, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
-                rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false));
+                rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,
+                heartbeatMs);
     }
 
     private static boolean bool(Properties props, String key, boolean fallback) {

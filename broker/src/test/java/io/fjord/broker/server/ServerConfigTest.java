@@ -38,7 +38,9 @@ class ServerConfigTest {
         String[][] cases = {
             {"node.id", "-1", "node.id=-1 is not allowed: an integer from 0"},
             {"controller.quorum.fetch.timeout.ms", "soon", "controller.quorum.fetch.timeout.ms=soon is not allowed"},
-            {"process.roles", "broker", "process.roles=broker is not supported yet: allowed is 'controller'"},
+            {"process.roles", "broker,controller", "process.roles=broker,controller is not allowed: 'controller' or"
+                    + " 'broker'"},
+            {"listeners", "127.0.0.1:9092", "listeners=127.0.0.1:9092 is not allowed: NAME://host:port"},
             {"quorum.records.api.enable", "yes", "quorum.records.api.enable=yes is not allowed: true or false"},
             {"log.retention.hours", "1", "unknown configuration key log.retention.hours"},
             {"log.dirs", " , ", "log.dirs is empty"},

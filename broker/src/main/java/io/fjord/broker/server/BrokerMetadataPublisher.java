@@ -1,0 +1,95 @@
+package io.fjord.broker.server;
+
+import io.fjord.quorum.controller.runtime.CommittedMetadata;
+import io.fjord.quorum.driver.QuorumDriver;
+import io.fjord.quorum.metadata.LeadershipChange;
+import io.fjord.quorum.metadata.MetadataImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A broker's view of the cluster metadata: follows the committed metadata log (the broker is a quorum observer),
+ * keeps the {@link MetadataImage}, and tells listeners what changed for this broker (became leader or follower of a
+ * partition at a leader epoch, or stopped being a replica). One thread; listeners run on it, in log order.
+ */
+final class BrokerMetadataPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerMetadataPublisher.class);
+
+    /** Receives every new image and this broker's changes in it. */
+    interface Listener {
+        void onMetadata(MetadataImage image, List<LeadershipChange> changes);
+    }
+
+    private final int brokerId;
+    private final QuorumDriver driver;
+    private final CommittedMetadata metadata;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    BrokerMetadataPublisher(int brokerId, QuorumDriver driver, long snapshotIntervalBytes) {
+        this.brokerId = brokerId;
+        this.driver = driver;
+        this.metadata = new CommittedMetadata(driver, snapshotIntervalBytes);
+        listeners.add((image, changes) -> changes.forEach(c -> LOG.info("[Broker {}] {}-{}: {} in leader epoch {}"
+                + " (leader {}, ISR {})", brokerId, c.topic(), c.partition(), describe(c.role()), c.leaderEpoch(),
+                c.leaderId(), c.registration().isr())));
+        this.thread = new Thread(this::run, "fjord-broker-metadata-" + brokerId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static String describe(LeadershipChange.Role role) {
+        return role == LeadershipChange.Role.LEADER ? "leader" : role == LeadershipChange.Role.FOLLOWER
+                ? "follower" : "no longer a replica";
+    }
+
+    void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    MetadataImage image() {
+        return metadata.image();
+    }
+
+    private void run() {
+        MetadataImage published = MetadataImage.EMPTY;
+        while (!closed) {
+            try {
+                metadata.catchUp();
+                MetadataImage now = metadata.image();
+                if (now != published) {
+                    List<LeadershipChange> changes = LeadershipChange.between(published, now, brokerId);
+                    for (Listener listener : listeners) {
+                        listener.onMetadata(now, changes);
+                    }
+                    published = now;
+                }
+                driver.awaitHighWatermarkAbove(driver.status().highWatermark(), 100);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("[Broker {}] applying metadata failed; retrying", brokerId, e);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

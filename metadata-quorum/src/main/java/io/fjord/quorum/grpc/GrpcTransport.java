@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,16 +20,26 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The quorum's network transport: gRPC between controller nodes ({@code fjord.internal.v1.Quorum}). Outbound, one
- * {@link PeerLink} per peer (a lazily created channel and one long-lived Deliver stream); inbound,
- * {@link #service()}, which the hosting process adds to its server (configured with
+ * The quorum's network transport: gRPC between quorum nodes ({@code fjord.internal.v1.Quorum}). Outbound, one
+ * {@link PeerLink} per configured peer (the voters: a lazily created channel and one long-lived Deliver stream);
+ * inbound, {@link #service()}, which the hosting process adds to its server (configured with
  * {@link QuorumChannels#configureServer}) beside its other services: the transport owns no server.
  *
+ * <p>Answering nodes that are not peers: every Deliver stream another node opened to {@link #service()} is a
+ * {@linkplain ReturnRoutes return route} to the nodes whose envelopes it carried, so a message to a node that is
+ * not a configured peer (an observer, whose address the voters do not know) goes back on the stream it last sent
+ * on. Conversely, what a peer sends back on the response direction of one of our links arrives in our inboxes like
+ * anything else, so an observer-only node (constructed with the voters as its peers) needs no server at all: it
+ * reaches the voters through its links and hears their answers on them.
+ *
+ * <p>Routing of {@link #send}: a node registered on this transport, in-process; a configured peer, its link (never a
+ * return route, even while the link is down); any other node, its return route if it has one.
+ *
  * <p>Best effort, as {@link Transport} allows: {@link #send} never blocks and never throws. It drops, and counts in
- * {@link #droppedMessages()}, a message to an unknown peer, one a peer's stream cannot take now (not ready, broken,
- * or being reopened after a backoff), one larger than {@link QuorumChannels#MAX_MESSAGE_BYTES}, and anything sent
- * after {@link #close}. Inbound messages addressed to a node not registered here are dropped too. A message to a
- * node registered on this transport is delivered in-process.
+ * {@link #droppedMessages()}, a message to a node that is neither a peer nor has a return route, one a peer's
+ * stream or a return route cannot take now (not ready, broken, or being reopened after a backoff), one larger than
+ * {@link QuorumChannels#MAX_MESSAGE_BYTES}, and anything sent after {@link #close}. Inbound messages addressed to a
+ * node not registered here are dropped too.
  *
  * <p>Thread-safety: every method may be called from any thread.
  */
@@ -39,22 +50,29 @@ public final class GrpcTransport implements Transport, AutoCloseable {
     private final int localId;
     private final Map<Integer, PeerLink> links;
     private final Map<Integer, Consumer<Envelope>> inboxes = new ConcurrentHashMap<>();
+    private final InboundEnvelopes inbound;
+    private final ReturnRoutes routes;
     private final QuorumService service;
     private final LongAdder dropped = new LongAdder();
     private final AtomicBoolean unsendableLogged = new AtomicBoolean();
     private volatile boolean closed;
 
-    /** @param peers the address of each peer's quorum service, by node id (an entry for {@code localId} is ignored) */
+    /**
+     * @param peers the address of each peer's quorum service, by node id (an entry for {@code localId} is ignored):
+     *              the voters, on voters and observers alike
+     */
     public GrpcTransport(int localId, Map<Integer, InetSocketAddress> peers) {
         this.localId = localId;
+        this.inbound = new InboundEnvelopes(localId, this::deliverInbound);
         Map<Integer, PeerLink> byId = new HashMap<>();
         peers.forEach((id, address) -> {
             if (id != localId) {
-                byId.put(id, new PeerLink(localId, id, address));
+                byId.put(id, new PeerLink(localId, id, address, inbound));
             }
         });
         this.links = Map.copyOf(byId);
-        this.service = new QuorumService(localId, this::deliverInbound);
+        this.routes = new ReturnRoutes(localId);
+        this.service = new QuorumService(localId, inbound, routes);
     }
 
     /** The quorum service for the hosting process's server. */
@@ -99,7 +117,8 @@ public final class GrpcTransport implements Transport, AutoCloseable {
             return true;
         }
         PeerLink link = links.get(envelope.to());
-        if (link == null) {
+        ReturnRoutes.Route route = link == null ? routes.get(envelope.to()) : null;
+        if (link == null && route == null) {
             return false;
         }
         QuorumEnvelope wire = QuorumMessages.toProto(envelope);
@@ -108,7 +127,7 @@ public final class GrpcTransport implements Transport, AutoCloseable {
                     + QuorumChannels.MAX_MESSAGE_BYTES);
             return false;
         }
-        return link.trySend(wire, System.nanoTime());
+        return link != null ? link.trySend(wire, System.nanoTime()) : route.trySend(wire);
     }
 
     private void logUnsendable(Envelope envelope, String why) {
@@ -131,18 +150,25 @@ public final class GrpcTransport implements Transport, AutoCloseable {
         return dropped.sum();
     }
 
-    /** Inbound streams closed because an envelope was malformed. */
+    /** Streams, inbound or outbound, ended because an envelope that arrived on them was malformed. */
     public long malformedStreams() {
-        return service.malformedStreams();
+        return inbound.malformedStreams();
+    }
+
+    /** The nodes this transport has a return route to now. */
+    Set<Integer> returnRoutes() {
+        return routes.nodeIds();
     }
 
     /**
-     * Ends every outbound stream and shuts the channels down, waiting up to 2 s in all for them to terminate. The
-     * service keeps answering until the hosting server stops, but delivers nothing more.
+     * Ends every outbound stream and shuts the channels down, waiting up to 2 s in all for them to terminate, and
+     * completes every inbound stream (so the nodes on them see it end at once). The service keeps answering until the
+     * hosting server stops, but delivers nothing more and keeps no route.
      */
     @Override
     public void close() {
         closed = true;
+        routes.closeAll();
         links.values().forEach(PeerLink::close);
         long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
         try {

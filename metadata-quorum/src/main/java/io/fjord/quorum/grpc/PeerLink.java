@@ -1,8 +1,8 @@
 package io.fjord.quorum.grpc;
 
-import io.fjord.proto.internal.v1.DeliverAck;
 import io.fjord.proto.internal.v1.QuorumEnvelope;
 import io.fjord.proto.internal.v1.QuorumGrpc;
+import io.fjord.quorum.raft.Message.Envelope;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -15,10 +15,14 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sending half of one directed link (this node to one peer): a channel, created on first use, and one
- * long-lived Deliver stream on it. {@link #trySend} never blocks: it writes only while gRPC reports the stream
- * ready (its send buffer under gRPC's 32 KiB threshold), and otherwise refuses, so memory per peer stays bounded
- * however slow or dead the peer is.
+ * One directed link (this node to one peer): a channel, created on first use, and one long-lived Deliver stream on
+ * it. The stream carries this node's envelopes to the peer and, on its response direction, whatever the peer sends
+ * back over it (how the peer answers a node that is not one of its own peers, an observer); those are handed to
+ * the local inboxes like any inbound envelope, and a malformed one ends the stream (counted by
+ * {@link InboundEnvelopes}). A link is opened by sending only: a node hears nothing from a peer it never sent to.
+ *
+ * <p>{@link #trySend} never blocks: it writes only while gRPC reports the stream ready (its send buffer under gRPC's
+ * 32 KiB threshold), and otherwise refuses, so memory per peer stays bounded however slow or dead the peer is.
  *
  * <p>Stream life: none &rarr; opened (not ready yet: up to {@link #UNSTARTED_BUDGET_BYTES} may be written, which
  * gRPC holds until the stream starts, so the first vote or fetch after a reconnect is not lost) &rarr; ready
@@ -29,8 +33,9 @@ import java.util.concurrent.TimeUnit;
  * is reached within a second.
  *
  * <p>Thread-safety: {@link #trySend} and {@link #close} are serialized by the link's lock, which is never held
- * while waiting. gRPC's callbacks take no lock: they only set the stream's volatile flags, read under the lock by
- * the next send (which also logs link transitions, once each).
+ * while waiting. gRPC's callbacks (on gRPC's executor, one at a time per stream) take no lock: they hand arriving
+ * envelopes to the inboxes and set the stream's volatile flags, read under the lock by the next send (which also
+ * logs link transitions, once each, and cancels a stream the peer broke by sending garbage).
  */
 final class PeerLink {
     private static final Logger LOG = LoggerFactory.getLogger(PeerLink.class);
@@ -41,6 +46,7 @@ final class PeerLink {
     private final int localId;
     private final int peerId;
     private final InetSocketAddress address;
+    private final InboundEnvelopes inbound;
     private ManagedChannel channel;
     private DeliverStream stream;
     private long retryAtNs;
@@ -49,10 +55,11 @@ final class PeerLink {
     private long upSinceNs;
     private boolean closed;
 
-    PeerLink(int localId, int peerId, InetSocketAddress address) {
+    PeerLink(int localId, int peerId, InetSocketAddress address, InboundEnvelopes inbound) {
         this.localId = localId;
         this.peerId = peerId;
         this.address = address;
+        this.inbound = inbound;
     }
 
     /** Writes {@code envelope} to the peer's stream if it can take it now; false if it was dropped. */
@@ -83,7 +90,7 @@ final class PeerLink {
         } else if (channel.getState(false) == ConnectivityState.TRANSIENT_FAILURE) {
             channel.resetConnectBackoff();
         }
-        DeliverStream opened = new DeliverStream();
+        DeliverStream opened = new DeliverStream(inbound);
         QuorumGrpc.newStub(channel).deliver(opened); // calls opened.beforeStart before it returns
         return opened;
     }
@@ -94,6 +101,7 @@ final class PeerLink {
      */
     private void onFailed(long nowNs) {
         Status failure = stream.failure;
+        stream.cancel(); // ended already, unless we refused what the peer sent on it
         stream = null;
         if (up && nowNs - upSinceNs >= MAX_BACKOFF_NS) {
             backoffNs = MIN_BACKOFF_NS;
@@ -137,11 +145,16 @@ final class PeerLink {
     }
 
     /** One Deliver call. Its flags are written by gRPC's threads and read under the link's lock. */
-    private static final class DeliverStream implements ClientResponseObserver<QuorumEnvelope, DeliverAck> {
+    private static final class DeliverStream implements ClientResponseObserver<QuorumEnvelope, QuorumEnvelope> {
+        private final InboundEnvelopes inbound;
         private ClientCallStreamObserver<QuorumEnvelope> requests;
         private volatile boolean started;
         private volatile Status failure;
         private long unstartedBytes;
+
+        DeliverStream(InboundEnvelopes inbound) {
+            this.inbound = inbound;
+        }
 
         @Override
         public void beforeStart(ClientCallStreamObserver<QuorumEnvelope> requestStream) {
@@ -171,8 +184,24 @@ final class PeerLink {
             }
         }
 
+        void cancel() {
+            requests.cancel("quorum link reset", null);
+        }
+
+        /** An envelope the peer sent back on this stream (gRPC calls these one at a time). */
         @Override
-        public void onNext(DeliverAck ack) {
+        public void onNext(QuorumEnvelope wire) {
+            if (failure != null) {
+                return; // refused: the next send cancels the stream
+            }
+            Envelope envelope;
+            try {
+                envelope = inbound.decode(wire, "an outbound");
+            } catch (IllegalArgumentException e) {
+                failure = Status.INVALID_ARGUMENT.withDescription("the peer sent " + e.getMessage());
+                return;
+            }
+            inbound.deliver(envelope);
         }
 
         @Override

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 public final class QuorumChannels {
     /** Largest message either end accepts: fetch responses carry a few hundred entries, snapshot chunks 1 MiB. */
     public static final int MAX_MESSAGE_BYTES = 16 << 20;
-    /** Client pings after this long without reads (gRPC's minimum); Deliver streams read nothing, so it pings. */
+    /**
+     * Client pings after this long without reads (gRPC's minimum). A link between voters reads nothing (answers come
+     * on the peer's own link), so it pings; an observer's pings also keep NAT and load-balancer mappings alive.
+     */
     static final long KEEPALIVE_TIME_MS = 10_000;
     static final long KEEPALIVE_TIMEOUT_MS = 5_000;
     /** Servers must allow pings at least this often, or they close the link with {@code too_many_pings}. */
@@ -44,15 +47,15 @@ public final class QuorumChannels {
 
     /**
      * A plaintext channel straight to a peer: no proxy (a JVM-wide HTTPS proxy setting must not capture links
-     * between controllers, loopback included). Callbacks run on the transport's threads (they only set flags);
-     * gRPC's retry buffer is off, since a Deliver stream is never retried and would otherwise keep a copy of what
-     * it sends until the peer answers, which it does only at the end.
+     * between quorum nodes, loopback included). Callbacks run on gRPC's default executor, not on the network
+     * threads, since they decode what arrives on a Deliver stream's response direction (fetch answers of up to 16
+     * MiB, on an observer) and hand it to the inboxes. gRPC's retry buffer is off: a Deliver stream is never retried
+     * and would otherwise keep a copy of what it sends until the peer answers (on a link between voters, never).
      */
     static ManagedChannel channel(InetSocketAddress address) {
         return NettyChannelBuilder.forAddress(address)
                 .usePlaintext()
                 .proxyDetector(target -> null)
-                .directExecutor()
                 .disableRetry()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                 .keepAliveTime(KEEPALIVE_TIME_MS, TimeUnit.MILLISECONDS)

@@ -1,6 +1,5 @@
 package io.fjord.quorum.grpc;
 
-import io.fjord.proto.internal.v1.DeliverAck;
 import io.fjord.proto.internal.v1.DescribeQuorumRequest;
 import io.fjord.proto.internal.v1.DescribeQuorumResponse;
 import io.fjord.proto.internal.v1.QuorumEnvelope;
@@ -8,93 +7,73 @@ import io.fjord.proto.internal.v1.QuorumGrpc;
 import io.fjord.quorum.driver.QuorumDriver;
 import io.fjord.quorum.raft.Message.Envelope;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * The receiving end of the quorum's links, and its management view. {@code Deliver}: each envelope of a stream is
- * converted and handed to {@code inbound}; a malformed one ends that stream with {@code INVALID_ARGUMENT} (logged
- * at WARN the first time, at DEBUG after). {@code DescribeQuorum}: answered from the status source, or
+ * The receiving end of the quorum's links, and its management view. {@code Deliver}: each envelope of a stream
+ * makes the stream the return route to its sender ({@link ReturnRoutes}), then is handed to the addressed inbox; a
+ * malformed one ends that stream with {@code INVALID_ARGUMENT}; a half-close by the caller completes it. Every end
+ * of the stream removes its routes. {@code DescribeQuorum}: answered from the status source, or
  * {@code UNAVAILABLE} until one is set.
  *
  * <p>Thread-safety: called on the server's threads; each stream's calls are serialized by gRPC.
  */
 final class QuorumService extends QuorumGrpc.QuorumImplBase {
-    private static final Logger LOG = LoggerFactory.getLogger(QuorumService.class);
-
     private final int localId;
-    private final Consumer<Envelope> inbound;
-    private final AtomicBoolean malformedLogged = new AtomicBoolean();
-    private final LongAdder malformedStreams = new LongAdder();
+    private final InboundEnvelopes inbound;
+    private final ReturnRoutes routes;
     private volatile Supplier<QuorumDriver.Status> statusSource;
 
-    QuorumService(int localId, Consumer<Envelope> inbound) {
+    QuorumService(int localId, InboundEnvelopes inbound, ReturnRoutes routes) {
         this.localId = localId;
         this.inbound = inbound;
+        this.routes = routes;
     }
 
     void statusSource(Supplier<QuorumDriver.Status> source) {
         this.statusSource = source;
     }
 
-    long malformedStreams() {
-        return malformedStreams.sum();
-    }
-
     @Override
-    public StreamObserver<QuorumEnvelope> deliver(StreamObserver<DeliverAck> responses) {
+    public StreamObserver<QuorumEnvelope> deliver(StreamObserver<QuorumEnvelope> responses) {
+        ReturnRoutes.Route route = routes.open((ServerCallStreamObserver<QuorumEnvelope>) responses);
         return new StreamObserver<>() {
-            private long received;
             private boolean ended;
 
             @Override
-            public void onNext(QuorumEnvelope envelope) {
+            public void onNext(QuorumEnvelope wire) {
                 if (ended) {
                     return;
                 }
-                Envelope converted;
+                Envelope envelope;
                 try {
-                    converted = QuorumMessages.fromProto(envelope);
+                    envelope = inbound.decode(wire, "an inbound");
                 } catch (IllegalArgumentException e) {
                     ended = true;
-                    refuse(e);
-                    responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+                    route.fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
                     return;
                 }
-                received++;
-                inbound.accept(converted);
+                route.learn(envelope.from()); // before the inbox sees it, so that its answer finds the route
+                inbound.deliver(envelope);
             }
 
             @Override
             public void onError(Throwable t) {
-                ended = true; // the sender went away or cancelled: it opens a new stream when it needs one
+                ended = true; // the caller went away or cancelled: it opens a new stream when it needs one
+                route.ended();
             }
 
             @Override
             public void onCompleted() {
                 if (!ended) {
                     ended = true;
-                    responses.onNext(DeliverAck.newBuilder().setReceivedEnvelopes(received).build());
-                    responses.onCompleted();
+                    route.complete();
                 }
             }
         };
-    }
-
-    private void refuse(IllegalArgumentException e) {
-        malformedStreams.increment();
-        if (malformedLogged.compareAndSet(false, true)) {
-            LOG.warn("[Quorum node={}] closing an inbound quorum stream: {} (later ones are logged at DEBUG)",
-                    localId, e.getMessage());
-        } else {
-            LOG.debug("[Quorum node={}] closing an inbound quorum stream: {}", localId, e.getMessage());
-        }
     }
 
     @Override

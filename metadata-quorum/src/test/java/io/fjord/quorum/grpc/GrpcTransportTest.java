@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Three quorum nodes in one JVM, each with its own {@link GrpcTransport} and Netty server on a loopback port, on
  * real storage: election, commit, the management view over a real gRPC client, leader loss and fail-over, restart
- * on the same port and catch-up.
+ * on the same port and catch-up; and an observer with no server of its own, answered over the links it opens.
  */
 class GrpcTransportTest {
     private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
@@ -82,6 +82,14 @@ class GrpcTransportTest {
         startNode(id, transport);
     }
 
+    /**
+     * Starts an observer: a node outside the voter set, which knows the voters' addresses but listens on nothing,
+     * as a broker behind NAT would.
+     */
+    private void startObserver(int id) {
+        startNode(id, new GrpcTransport(id, addresses));
+    }
+
     private void startNode(int id, GrpcTransport transport) {
         Path dir = tmp.resolve("node-" + id);
         PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
@@ -113,7 +121,9 @@ class GrpcTransportTest {
 
     @AfterEach
     void stopAll() {
-        for (int id : VOTERS) {
+        Set<Integer> ids = new java.util.TreeSet<>(VOTERS);
+        ids.addAll(drivers.keySet()); // observers too
+        for (int id : ids) {
             stop(id);
         }
     }
@@ -201,6 +211,46 @@ class GrpcTransportTest {
                     "the restarted node caught up");
         });
         transports.values().forEach(t -> assertEquals(0, t.malformedStreams()));
+    }
+
+    @Test
+    void anObserverWithoutAServerFollowsTheLeaderAndItsSuccessor() throws Exception {
+        int observerId = 4;
+        startAll();
+        QuorumDriver leader = awaitLeader(0);
+        startObserver(observerId);
+        QuorumDriver observer = drivers.get(observerId);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add("v" + i);
+        }
+        long lastOffset = appendAll(leader, expected);
+        int leaderId = leader.status().nodeId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> observer.status().highWatermark() > lastOffset);
+        assertEquals(leaderId, observer.status().leaderId(), "the observer found the leader");
+        assertEquals(expected, values(observer.readCommitted(0, 1000).get(10, TimeUnit.SECONDS)));
+        assertTrue(transports.get(leaderId).returnRoutes().contains(observerId), "the leader answers it on a route");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(0L,
+                describe(leaderId).getReplicaLagMap().get(observerId), "the leader counts the observer's lag"));
+
+        long droppedBefore = transports.get(leaderId).droppedMessages();
+        transports.get(leaderId).send(new Envelope(leaderId, 99, new Message.BeginQuorumEpoch(1, leaderId)));
+        assertEquals(droppedBefore + 1, transports.get(leaderId).droppedMessages(),
+                "a message to a node that is neither a peer nor connected is dropped, without an exception");
+
+        int oldEpoch = leader.status().epoch();
+        stop(leaderId);
+        QuorumDriver newLeader = awaitLeader(oldEpoch);
+        long afterFailover = newLeader.append("after-failover".getBytes()).get(20, TimeUnit.SECONDS);
+        expected.add("after-failover");
+        await().atMost(Duration.ofSeconds(30)).until(() -> observer.status().highWatermark() > afterFailover);
+        await().atMost(Duration.ofSeconds(30)).until(() -> { // leadership may have moved again meanwhile
+            QuorumDriver current = leader();
+            return current != null && observer.status().leaderId() == current.status().nodeId();
+        });
+        assertEquals(expected, values(observer.readCommitted(0, 1000).get(10, TimeUnit.SECONDS)),
+                "the observer has every committed entry, in order, once");
+        assertEquals(0L, transports.get(observerId).malformedStreams());
     }
 
     @Test

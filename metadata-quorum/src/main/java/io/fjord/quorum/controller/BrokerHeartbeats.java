@@ -29,10 +29,13 @@ public final class BrokerHeartbeats {
         return target != null && metadataOffset >= target;
     }
 
-    /** Whether the broker heartbeated within {@code sessionTimeoutMs}; unknown brokers are not alive. */
+    /**
+     * Whether the broker heartbeated within {@code sessionTimeoutMs}. A broker never seen starts its session now, as
+     * in {@link #expired}: a new active controller cannot tell a live broker from a dead one until a session lapses.
+     */
     public boolean isAlive(int brokerId, long nowMs, long sessionTimeoutMs) {
-        Long last = lastContactMs.get(brokerId);
-        return last != null && nowMs - last < sessionTimeoutMs;
+        Long last = lastContactMs.putIfAbsent(brokerId, nowMs);
+        return last == null || nowMs - last < sessionTimeoutMs;
     }
 
     /** Brokers among {@code candidates} whose session has lapsed; brokers never seen start their session now. */

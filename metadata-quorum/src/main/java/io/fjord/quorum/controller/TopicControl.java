@@ -76,8 +76,8 @@ public final class TopicControl {
         records.add(MetadataRecord.newBuilder().setTopic(TopicRecord.newBuilder().setName(name)
                 .setTopicId(Uuids.toProto(id))).build());
         addPartitions(records, id, 0, assignment);
-        configs.forEach((key, value) -> records.add(MetadataRecord.newBuilder().setConfig(ConfigRecord.newBuilder()
-                .setTopic(name).setKey(key).setValue(value)).build()));
+        new java.util.TreeMap<>(configs).forEach((key, value) -> records.add(MetadataRecord.newBuilder()
+                .setConfig(ConfigRecord.newBuilder().setTopic(name).setKey(key).setValue(value)).build()));
         return new ControllerResult<>(records, new TopicResult(name, id, ApiError.NONE));
     }
 

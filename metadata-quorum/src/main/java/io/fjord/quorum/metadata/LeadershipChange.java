@@ -13,9 +13,23 @@ public record LeadershipChange(String topic, int partition, Role role, int leade
                                PartitionRegistration registration) {
     public enum Role { LEADER, FOLLOWER, REMOVED }
 
-    /** The changes for {@code brokerId} between two images, in topic and partition order. */
+    /**
+     * The changes for {@code brokerId} between two images: replicas of deleted topics first, then per topic and
+     * partition.
+     */
     public static List<LeadershipChange> between(MetadataImage before, MetadataImage after, int brokerId) {
         List<LeadershipChange> out = new ArrayList<>();
+        // removals first: a topic deleted and created again under its name must be gone before it is back
+        for (TopicImage old : before.topics().values()) {
+            TopicImage now = after.topic(old.name());
+            if (now == null || !now.id().equals(old.id())) {
+                old.partitions().forEach((id, p) -> {
+                    if (p.replicas().contains(brokerId)) {
+                        out.add(new LeadershipChange(old.name(), id, Role.REMOVED, -1, p.leaderEpoch(), p));
+                    }
+                });
+            }
+        }
         for (TopicImage topic : after.topics().values()) {
             TopicImage old = before.topic(topic.name());
             boolean sameTopic = old != null && old.id().equals(topic.id());
@@ -32,16 +46,6 @@ public record LeadershipChange(String topic, int partition, Role role, int leade
                     out.add(new LeadershipChange(topic.name(), e.getKey(), Role.REMOVED, now.leader(),
                             now.leaderEpoch(), now));
                 }
-            }
-        }
-        for (TopicImage old : before.topics().values()) {
-            TopicImage now = after.topic(old.name());
-            if (now == null || !now.id().equals(old.id())) {
-                old.partitions().forEach((id, p) -> {
-                    if (p.replicas().contains(brokerId)) {
-                        out.add(new LeadershipChange(old.name(), id, Role.REMOVED, -1, p.leaderEpoch(), p));
-                    }
-                });
             }
         }
         return out;

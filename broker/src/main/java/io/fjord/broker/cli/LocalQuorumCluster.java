@@ -73,6 +73,16 @@ final class LocalQuorumCluster implements AutoCloseable {
     }
 
     /** The controllers' ids. */
+    /** The last {@code lines} lines node {@code id} printed, for failure messages. */
+    String tail(int id, int lines) {
+        try {
+            List<String> all = Files.readAllLines(outputFile(id));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(no output: " + e.getMessage() + ")";
+        }
+    }
+
     List<Integer> ids() {
         return new ArrayList<>(ports.keySet());
     }

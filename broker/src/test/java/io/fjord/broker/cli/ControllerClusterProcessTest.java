@@ -146,9 +146,20 @@ class ControllerClusterProcessTest {
             });
             cluster.start(active);
             int restarted = active;
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
-                    metadata(cluster, restarted).isUnfenced(102)
-                            && metadata(cluster, restarted).topic("orders") != null);
+            try {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                    for (int b = 101; b <= 103; b++) {
+                        heartbeat(cluster, b, epochs.get(b)); // the brokers stay alive meanwhile
+                    }
+                    MetadataImage caughtUp = metadata(cluster, restarted);
+                    return caughtUp.isUnfenced(102) && caughtUp.topic("orders") != null;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                StringBuilder outputs = new StringBuilder();
+                cluster.ids().forEach(id -> outputs.append("\n--- node ").append(id).append(":\n")
+                        .append(cluster.tail(id, 40)));
+                throw new AssertionError("the restarted controller did not catch up; outputs:" + outputs, e);
+            }
         }
     }
 }

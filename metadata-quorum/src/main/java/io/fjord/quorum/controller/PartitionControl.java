@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.function.IntPredicate;
 
 import static io.fjord.quorum.controller.ApiError.Code.FENCED_LEADER_EPOCH;
@@ -22,6 +23,7 @@ import static io.fjord.quorum.controller.ApiError.Code.INVALID_REQUEST;
 import static io.fjord.quorum.controller.ApiError.Code.INVALID_UPDATE_VERSION;
 import static io.fjord.quorum.controller.ApiError.Code.NOT_LEADER_OR_FOLLOWER;
 import static io.fjord.quorum.controller.ApiError.Code.STALE_BROKER_EPOCH;
+import static io.fjord.quorum.controller.ApiError.Code.UNKNOWN_TOPIC_ID;
 import static io.fjord.quorum.controller.ApiError.Code.UNKNOWN_TOPIC_OR_PARTITION;
 
 /**
@@ -87,12 +89,13 @@ public final class PartitionControl {
     }
 
     /**
-     * A partition leader's ISR change (Kafka's AlterPartition), fenced by broker epoch, leader epoch and partition
-     * epoch; every new member must be an unfenced replica, and the leader stays in it.
+     * A partition leader's ISR change (Kafka's AlterPartition), fenced by broker epoch, topic id, leader epoch and
+     * partition epoch; every new member must be an unfenced replica, and the leader stays in it. The topic id keeps a
+     * request about a deleted topic from applying to a new topic of the same name, whose epochs start again at 0.
      */
     public static ControllerResult<ApiError> alterPartition(MetadataImage image, int brokerId, long brokerEpoch,
-                                                           String topicName, int partitionId, int leaderEpoch,
-                                                           int partitionEpoch, List<Integer> newIsr) {
+                                                           UUID topicId, String topicName, int partitionId,
+                                                           int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
         BrokerRegistration broker = image.brokers().get(brokerId);
         if (broker == null || broker.epoch() != brokerEpoch || broker.fenced()) {
             return ControllerResult.of(ApiError.of(STALE_BROKER_EPOCH, "broker " + brokerId + " with epoch "
@@ -103,6 +106,10 @@ public final class PartitionControl {
         if (p == null) {
             return ControllerResult.of(ApiError.of(UNKNOWN_TOPIC_OR_PARTITION, "no partition " + topicName + "-"
                     + partitionId));
+        }
+        if (!topic.id().equals(topicId)) {
+            return ControllerResult.of(ApiError.of(UNKNOWN_TOPIC_ID, "topic id " + topicId + " is not that of topic '"
+                    + topicName + "' (" + topic.id() + "): the topic was deleted"));
         }
         if (p.leader() != brokerId) {
             return ControllerResult.of(ApiError.of(NOT_LEADER_OR_FOLLOWER, "broker " + brokerId + " does not lead "

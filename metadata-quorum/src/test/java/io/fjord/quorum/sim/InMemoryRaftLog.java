@@ -173,7 +173,8 @@ final class InMemoryRaftLog implements RaftLog {
         }
         startOffset = id.offset();
         startEpoch = id.epoch();
-        flushedEnd = Math.max(flushedEnd, startOffset);
+        // the flushed end stays within the log: a log that restarts empty has nothing flushed past its start
+        flushedEnd = Math.min(Math.max(flushedEnd, startOffset), endOffset());
         snapshots.headMap(id.offset()).clear();
     }
 

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * simulated clock, network (delay, loss, duplication, reordering, symmetric and one-way partitions) and disk
  * (unflushed entries lost on crash, torn tails), with crashes and restarts; checks the safety invariants after every
  * event; then heals everything and checks that a leader emerges and a new entry commits on every voter in time.
+ * What is appended comes from a {@link SimWorkload} (random bytes by default), which is told what commits.
  */
 final class RaftSimulation {
     static final long TICK_MS = 10;
@@ -37,7 +38,8 @@ final class RaftSimulation {
     private final Map<Integer, RaftNode> live = new HashMap<>();
     private final Set<Long> blockedLinks = new HashSet<>();
     private final PriorityQueue<Event> events = new PriorityQueue<>();
-    private final Invariants invariants = new Invariants();
+    private final Invariants invariants;
+    private final SimWorkload workload;
     private double dropRate;
     private double duplicateRate;
     private long maxDelayMs;
@@ -76,8 +78,14 @@ final class RaftSimulation {
     }
 
     RaftSimulation(long seed, Fault fault) {
+        this(seed, fault, SimWorkload.RANDOM_BYTES);
+    }
+
+    RaftSimulation(long seed, Fault fault, SimWorkload workload) {
         this.seed = seed;
         this.fault = fault;
+        this.workload = workload;
+        this.invariants = new Invariants(workload::committed);
         this.random = new Random(seed);
         int voterCount = new int[] {1, 3, 3, 5, 5}[random.nextInt(5)];
         int observerCount = random.nextInt(3);
@@ -96,9 +104,11 @@ final class RaftSimulation {
     /** What happened, to show the run exercised the protocol. */
     String stats() {
         int maxEpoch = live.values().stream().mapToInt(RaftNode::epoch).max().orElse(0);
+        String more = workload.stats();
         return "epochs " + maxEpoch + ", committed " + invariants.committed.size() + ", crashes " + crashes
                 + ", snapshots " + snapshotsTaken + ", installed " + snapshotsInstalled
-                + ", disks replaced " + replacedVoters.size() + ", messages delivered " + delivered;
+                + ", disks replaced " + replacedVoters.size() + ", messages delivered " + delivered
+                + (more.isEmpty() ? "" : ", " + more);
     }
 
     int committedCount() {
@@ -165,9 +175,11 @@ final class RaftSimulation {
                 // the entry is appended again whenever a newer leader shows up: one appended to a deposed leader
                 // may rightly be truncated away
                 targetEpoch = leader.epoch();
-                target = leader.append(("after-heal-" + seed).getBytes()) + 1;
+                target = leader.append(workload.livenessEntry(seed)) + 1;
             }
             if (allVotersCommitted(target)) {
+                invariants.check(live, logs, nowMs); // the append itself may have committed (a single voter)
+                workload.healed(live.values());
                 return;
             }
         }
@@ -251,16 +263,20 @@ final class RaftSimulation {
         return ((long) from << 32) | to;
     }
 
-    /** Appends at a random node that believes it leads: deposed leaders too, so histories diverge deeply. */
+    /**
+     * Appends what the workload proposes at a random node that believes it leads: deposed leaders too, so histories
+     * diverge deeply.
+     */
     private void propose() {
         List<RaftNode> leaders = live.values().stream().filter(RaftNode::isLeader)
                 .sorted(java.util.Comparator.comparingInt(RaftNode::localId)).toList();
         RaftNode leader = leaders.isEmpty() ? null : leaders.get(random.nextInt(leaders.size()));
         if (leader != null && !healed) {
-            byte[] data = new byte[1 + random.nextInt(16)];
-            random.nextBytes(data);
-            leader.append(data);
-            afterStep(leader);
+            byte[] data = workload.propose(leader, logs.get(leader.localId()), random, nowMs);
+            if (data != null) {
+                leader.append(data);
+                afterStep(leader);
+            }
         }
         if (!healed) {
             schedule(nowMs + 20 + random.nextInt(200), this::propose);
@@ -380,6 +396,17 @@ final class RaftSimulation {
         private final Map<Integer, Long> lastHighWatermark = new HashMap<>();
         private final java.util.IdentityHashMap<byte[], Boolean> checkedSnapshots = new java.util.IdentityHashMap<>();
         private int snapshotsChecked;
+        private final java.util.function.Consumer<LogEntry> onCommit;
+
+        Invariants(java.util.function.Consumer<LogEntry> onCommit) {
+            this.onCommit = onCommit;
+        }
+
+        /** The next offset is committed: the workload checks it too. */
+        private void commit(LogEntry entry) {
+            committed.add(entry);
+            onCommit.accept(entry);
+        }
 
         void restarted(int id) {
             lastHighWatermark.remove(id); // the high watermark is relearned after a restart
@@ -409,7 +436,7 @@ final class RaftSimulation {
                                     + committed.get(offset) + " was committed");
                         }
                     } else {
-                        committed.add(entries.get(offset));
+                        commit(entries.get(offset));
                     }
                 }
                 verifiedUpTo.merge(id, snapshot.id().offset(), Math::max);
@@ -498,7 +525,7 @@ final class RaftSimulation {
                                     + offset + " where " + committed.get((int) offset) + " was committed");
                         }
                     } else {
-                        committed.add(entry);
+                        commit(entry);
                     }
                 }
                 verifiedUpTo.put(id, Math.max(from, hw));

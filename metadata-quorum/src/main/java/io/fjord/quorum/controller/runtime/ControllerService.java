@@ -37,6 +37,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -102,9 +103,10 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
 
     @Override
     public void alterPartition(AlterPartitionRequest r, StreamObserver<AlterPartitionResponse> responses) {
+        UUID topicId = r.hasTopicId() ? Uuids.fromProto(r.getTopicId()) : null; // null: refused
         answer(controller.submit((image, now) -> PartitionControl.alterPartition(image, r.getBrokerId(),
-                        r.getBrokerEpoch(), r.getTopic(), r.getPartition(), r.getLeaderEpoch(), r.getPartitionEpoch(),
-                        r.getNewIsrList())), responses,
+                        r.getBrokerEpoch(), topicId, r.getTopic(), r.getPartition(), r.getLeaderEpoch(),
+                        r.getPartitionEpoch(), r.getNewIsrList())), responses,
                 a -> AlterPartitionResponse.newBuilder().setError(error(a)).build(),
                 e -> AlterPartitionResponse.newBuilder().setError(e).build());
     }

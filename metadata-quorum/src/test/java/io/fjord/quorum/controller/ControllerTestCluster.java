@@ -208,8 +208,9 @@ final class ControllerTestCluster {
 
     ControllerResult<ApiError> alterPartition(int brokerId, long brokerEpoch, String topic, int partition,
                                               int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
-        return commit(PartitionControl.alterPartition(image, brokerId, brokerEpoch, topic, partition, leaderEpoch,
-                partitionEpoch, newIsr));
+        io.fjord.quorum.metadata.TopicImage t = image.topic(topic);
+        return commit(PartitionControl.alterPartition(image, brokerId, brokerEpoch, t == null ? new java.util.UUID(0, 0)
+                : t.id(), topic, partition, leaderEpoch, partitionEpoch, newIsr));
     }
 
     ControllerResult<Integer> electPreferredLeaders() {

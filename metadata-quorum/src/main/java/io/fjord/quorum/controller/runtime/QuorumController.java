@@ -23,8 +23,9 @@ import java.util.function.Function;
  * the committed {@link MetadataImage} (and snapshots it every {@code snapshotIntervalBytes}). On the quorum leader,
  * once it has applied everything up to its own epoch, it is the active controller: requests become decisions over
  * the pending image (committed plus its own appended, not yet committed records); each decision's records are
- * appended as one quorum entry, applied to the pending image at once, and answered when committed. It fences brokers
- * whose session lapsed and, if enabled, moves leadership back to preferred replicas. Losing leadership fails what is
+ * appended as one quorum entry, applied to the pending image at once, and answered when committed (a decision that
+ * appends nothing is answered once everything appended before it is committed, since it may rest on it). It fences
+ * brokers whose session lapsed and, if enabled, moves leadership back to preferred replicas. Losing leadership fails what is
  * pending with {@link NotControllerException} and drops the pending image.
  *
  * <p>Thread-safety: public methods may be called from any thread; decisions run on the loop thread.
@@ -53,6 +54,8 @@ public final class QuorumController implements AutoCloseable {
     private BrokerHeartbeats heartbeats;
     private BrokerControl brokers;
     private MetadataImage pending;
+    /** The newest append of this leadership (completed when there is none). */
+    private CompletableFuture<Long> lastAppend = CompletableFuture.completedFuture(-1L);
     private int activeEpoch = -1;
     private long lastFenceCheckMs;
     private long lastRebalanceMs;
@@ -149,6 +152,7 @@ public final class QuorumController implements AutoCloseable {
         if (leads && activeEpoch != status.epoch()) {
             activeEpoch = status.epoch();
             pending = committed.image();
+            lastAppend = CompletableFuture.completedFuture(-1L);
             heartbeats = new BrokerHeartbeats();
             brokers = new BrokerControl(config, heartbeats);
             long now = clock.nowMs();
@@ -196,10 +200,12 @@ public final class QuorumController implements AutoCloseable {
     /** Appends {@code records} as one entry and applies them to the pending image; -1 at once if there are none. */
     private CompletableFuture<Long> append(List<MetadataRecord> records) {
         if (records.isEmpty()) {
-            return CompletableFuture.completedFuture(-1L);
+            // the answer may rest on pending records: give it once everything appended so far is committed
+            return lastAppend.thenApply(offset -> -1L);
         }
         pending = pending.apply(records, pending.endOffset() + 1);
         CompletableFuture<Long> appended = driver.append(io.fjord.quorum.metadata.MetadataSnapshot.encode(records));
+        lastAppend = appended;
         appended.whenComplete((offset, failure) -> {
             if (failure != null) {
                 queue.add((Runnable) this::resign); // the pending image may hold records that will never commit

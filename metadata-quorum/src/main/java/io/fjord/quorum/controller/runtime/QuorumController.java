@@ -25,8 +25,8 @@ import java.util.function.Function;
  * the pending image (committed plus its own appended, not yet committed records); each decision's records are
  * appended as one quorum entry, applied to the pending image at once, and answered when committed (a decision that
  * appends nothing is answered once everything appended before it is committed, since it may rest on it). It fences
- * brokers whose session lapsed and, if enabled, moves leadership back to preferred replicas. Losing leadership fails what is
- * pending with {@link NotControllerException} and drops the pending image.
+ * brokers whose session lapsed and, if enabled, moves leadership back to preferred replicas. Losing leadership fails
+ * what is pending with {@link NotControllerException} and drops the pending image.
  *
  * <p>Thread-safety: public methods may be called from any thread; decisions run on the loop thread.
  */

@@ -9,6 +9,7 @@ import io.fjord.storage.log.LogAppendInfo;
 import io.fjord.storage.log.LogConfig;
 import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.log.TopicPartition;
+import io.fjord.storage.manager.DirectoryLock;
 import io.fjord.storage.manager.Formatter;
 import io.fjord.storage.manager.LogManager;
 import io.fjord.storage.manager.MetaProperties;
@@ -48,7 +49,8 @@ final class DevCommand implements Callable<Integer> {
         }
         MetaProperties identity = Formatter.verify(List.of(dataDir), NODE_ID).get(0);
         System.out.println("Cluster " + identity.clusterId() + ", node " + NODE_ID + ".");
-        try (LogManager logs = new LogManager(List.of(dataDir), topic -> LogConfig.defaults(), Clock.SYSTEM)) {
+        try (DirectoryLock lock = DirectoryLock.acquire(dataDir);
+             LogManager logs = new LogManager(List.of(dataDir), topic -> LogConfig.defaults(), Clock.SYSTEM)) {
             PartitionLog log = logs.getOrCreateLog(STARTS);
             long now = System.currentTimeMillis();
             ByteBuffer batch = new RecordBatchBuilder(CompressionType.NONE)

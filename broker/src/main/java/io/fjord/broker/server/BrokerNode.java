@@ -46,12 +46,7 @@ public final class BrokerNode implements AutoCloseable {
         this.config = config;
         Path metadataDir = config.logDirs().get(0);
         MetaProperties identity = Formatter.verify(config.logDirs(), config.nodeId()).get(0);
-        try {
-            config.logDirs().forEach(dir -> locks.add(DirectoryLock.acquire(dir)));
-        } catch (RuntimeException e) {
-            locks.forEach(DirectoryLock::close);
-            throw e;
-        }
+        locks.addAll(DirectoryLock.acquireAll(config.logDirs()));
         VoterSet voters = VoterSet.read(metadataDir);
         if (voters.voters().containsKey(config.nodeId())) {
             locks.forEach(DirectoryLock::close);

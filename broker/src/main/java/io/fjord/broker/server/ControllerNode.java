@@ -64,12 +64,7 @@ public final class ControllerNode implements AutoCloseable {
         this.config = config;
         Path metadataDir = config.logDirs().get(0);
         MetaProperties identity = Formatter.verify(config.logDirs(), config.nodeId()).get(0);
-        try {
-            config.logDirs().forEach(dir -> locks.add(DirectoryLock.acquire(dir)));
-        } catch (RuntimeException e) {
-            releaseLocks();
-            throw e;
-        }
+        locks.addAll(DirectoryLock.acquireAll(config.logDirs()));
         VoterSet voters = VoterSet.read(metadataDir);
         this.self = voters.voters().get(config.nodeId());
         if (self == null) {

@@ -48,6 +48,18 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
+    /** Locks every directory, or none: on a failure the locks already taken are released. */
+    public static java.util.List<DirectoryLock> acquireAll(java.util.List<Path> dirs) {
+        java.util.List<DirectoryLock> locks = new java.util.ArrayList<>();
+        try {
+            dirs.forEach(dir -> locks.add(acquire(dir)));
+            return locks;
+        } catch (RuntimeException e) {
+            locks.forEach(DirectoryLock::close);
+            throw e;
+        }
+    }
+
     private static void closeQuietly(FileChannel channel) {
         if (channel != null) {
             try {

@@ -34,7 +34,7 @@ final class BrokerLifecycle implements AutoCloseable {
     private volatile boolean wantShutdown;
     private volatile boolean released;
     private volatile boolean fenced = true;
-    private long brokerEpoch = -1;
+    private volatile long brokerEpoch = -1;
 
     BrokerLifecycle(int brokerId, ServerConfig.Listener listener, ControllerClient controllers,
                     LongSupplier metadataOffset, long intervalMs) {
@@ -59,10 +59,10 @@ final class BrokerLifecycle implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                if (brokerEpoch < 0) {
-                    register();
-                } else {
+                if (brokerEpoch >= 0) {
                     heartbeat();
+                } else if (!wantShutdown) {
+                    register();
                 }
                 TimeUnit.MILLISECONDS.sleep(wantShutdown ? Math.min(intervalMs, 200) : intervalMs);
             } catch (InterruptedException e) {
@@ -122,10 +122,10 @@ final class BrokerLifecycle implements AutoCloseable {
 
     /** Controlled shutdown: returns once the controller released the broker, or after {@code timeoutMs}. */
     boolean shutDown(long timeoutMs) throws InterruptedException {
+        wantShutdown = true; // from now on no new registration
         if (brokerEpoch < 0) {
             return true;
         }
-        wantShutdown = true;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!released && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(50);

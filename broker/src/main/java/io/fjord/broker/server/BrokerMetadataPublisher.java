@@ -55,6 +55,11 @@ final class BrokerMetadataPublisher implements AutoCloseable {
         return metadata.image();
     }
 
+    /** The metadata log offset this broker has applied up to (what its heartbeats report). */
+    long appliedOffset() {
+        return metadata.appliedOffset();
+    }
+
     private void run() {
         MetadataImage published = MetadataImage.EMPTY;
         while (!closed) {
@@ -63,10 +68,15 @@ final class BrokerMetadataPublisher implements AutoCloseable {
                 MetadataImage now = metadata.image();
                 if (now != published) {
                     List<LeadershipChange> changes = LeadershipChange.between(published, now, brokerId);
-                    for (Listener listener : listeners) {
-                        listener.onMetadata(now, changes);
-                    }
                     published = now;
+                    for (Listener listener : listeners) {
+                        try {
+                            listener.onMetadata(now, changes);
+                        } catch (RuntimeException e) {
+                            LOG.error("[Broker {}] a metadata listener failed at offset {}", brokerId,
+                                    now.endOffset(), e);
+                        }
+                    }
                 }
                 driver.awaitHighWatermarkAbove(driver.status().highWatermark(), 100);
             } catch (InterruptedException e) {
@@ -82,10 +92,10 @@ final class BrokerMetadataPublisher implements AutoCloseable {
         }
     }
 
+    /** Stops the thread by flag, never by interrupt: listeners may be doing file I/O. */
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

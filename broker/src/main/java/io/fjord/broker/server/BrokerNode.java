@@ -66,7 +66,7 @@ public final class BrokerNode implements AutoCloseable {
         this.metadata = new BrokerMetadataPublisher(config.nodeId(), driver, config.snapshotIntervalBytes());
         this.controllers = new ControllerClient(voters);
         this.lifecycle = new BrokerLifecycle(config.nodeId(), config.clientListener(), controllers,
-                () -> metadata.image().endOffset(), config.brokerHeartbeatIntervalMs());
+                metadata::appliedOffset, config.brokerHeartbeatIntervalMs());
         LOG.info("[Broker {}] started: following the metadata quorum {} as an observer", config.nodeId(), voters);
     }
 

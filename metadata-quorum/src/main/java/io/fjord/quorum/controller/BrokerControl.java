@@ -51,7 +51,7 @@ public final class BrokerControl {
             heartbeats.touch(brokerId, nowMs);
             return ControllerResult.of(new Registration(ApiError.NONE, existing.epoch()));
         }
-        if (existing != null && !existing.fenced() && heartbeats.isAlive(brokerId, nowMs, config.brokerSessionTimeoutMs())) {
+        if (existing != null && heartbeats.isAlive(brokerId, nowMs, config.brokerSessionTimeoutMs())) {
             return ControllerResult.of(new Registration(ApiError.of(DUPLICATE_BROKER_REGISTRATION, "broker "
                     + brokerId + " is registered by another live process (incarnation " + existing.incarnationId()
                     + "); it must stop, or its session of " + config.brokerSessionTimeoutMs() + " ms lapse, first"), -1));
@@ -89,6 +89,7 @@ public final class BrokerControl {
         List<MetadataRecord> records = new ArrayList<>();
         if (wantShutdown) {
             if (broker.fenced()) {
+                heartbeats.forget(brokerId);
                 return ControllerResult.of(new HeartbeatAnswer(ApiError.NONE, true, true));
             }
             if (!broker.inControlledShutdown()) {
@@ -101,6 +102,7 @@ public final class BrokerControl {
             boolean released = !PartitionControl.leadsAny(after, brokerId);
             if (released) {
                 records.add(fence(brokerId, brokerEpoch));
+                heartbeats.forget(brokerId);
             }
             return new ControllerResult<>(records, new HeartbeatAnswer(ApiError.NONE, released, released));
         }

@@ -13,10 +13,19 @@ import java.util.TreeMap;
 public final class BrokerHeartbeats {
     private final Map<Integer, Long> lastContactMs = new TreeMap<>();
     private final Map<Integer, Long> catchUpOffset = new TreeMap<>();
+    private final java.util.Set<Integer> released = new java.util.TreeSet<>();
 
     /** A broker heartbeated or registered. */
     public void touch(int brokerId, long nowMs) {
+        released.remove(brokerId);
         lastContactMs.put(brokerId, nowMs);
+    }
+
+    /** The broker's session ended cleanly (controlled shutdown): a new process may register at once. */
+    public void forget(int brokerId) {
+        lastContactMs.remove(brokerId);
+        catchUpOffset.remove(brokerId);
+        released.add(brokerId);
     }
 
     /** The broker must have applied the metadata log up to {@code offset} (exclusive) to be unfenced. */
@@ -34,6 +43,9 @@ public final class BrokerHeartbeats {
      * in {@link #expired}: a new active controller cannot tell a live broker from a dead one until a session lapses.
      */
     public boolean isAlive(int brokerId, long nowMs, long sessionTimeoutMs) {
+        if (released.contains(brokerId)) {
+            return false;
+        }
         Long last = lastContactMs.putIfAbsent(brokerId, nowMs);
         return last == null || nowMs - last < sessionTimeoutMs;
     }

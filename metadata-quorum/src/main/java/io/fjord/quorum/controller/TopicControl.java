@@ -30,6 +30,9 @@ import static io.fjord.quorum.controller.ApiError.Code.UNKNOWN_TOPIC_OR_PARTITIO
  * partitions, alter configs. Each returns the records to append and the answer; an error appends nothing.
  */
 public final class TopicControl {
+    /** Partitions one request may create at most (Kafka caps records per operation at 10,000 too). */
+    public static final int MAX_PARTITIONS_PER_REQUEST = 10_000;
+
     private TopicControl() {
     }
 
@@ -48,8 +51,9 @@ public final class TopicControl {
         if (image.topic(name) != null) {
             return fail(name, TOPIC_ALREADY_EXISTS, "topic '" + name + "' already exists");
         }
-        if (partitions < 1) {
-            return fail(name, INVALID_PARTITIONS, "number of partitions must be at least 1, not " + partitions);
+        if (partitions < 1 || partitions > MAX_PARTITIONS_PER_REQUEST) {
+            return fail(name, INVALID_PARTITIONS, "number of partitions must be from 1 to " + MAX_PARTITIONS_PER_REQUEST
+                    + ", not " + partitions);
         }
         if (replicationFactor < 1) {
             return fail(name, INVALID_REPLICATION_FACTOR, "replication factor must be at least 1, not "
@@ -100,6 +104,10 @@ public final class TopicControl {
         if (totalPartitions <= current) {
             return fail(name, INVALID_PARTITIONS, "topic '" + name + "' has " + current + " partitions; the new count "
                     + totalPartitions + " must be larger (partitions are never removed)");
+        }
+        if (totalPartitions - current > MAX_PARTITIONS_PER_REQUEST) {
+            return fail(name, INVALID_PARTITIONS, "at most " + MAX_PARTITIONS_PER_REQUEST + " partitions may be added"
+                    + " at once, not " + (totalPartitions - current));
         }
         int replicationFactor = topic.partitions().get(0).replicas().size();
         List<BrokerInfo> brokers = brokers(image);

@@ -49,8 +49,12 @@ public final class QuorumDriver implements AutoCloseable {
                          java.util.SortedMap<Integer, Long> replicaLag) {
     }
 
-    private record Append(byte[] data, CompletableFuture<Long> result) {
+    /** {@code expectedEpoch}: the leader epoch the entry was decided in, or {@link #ANY_EPOCH}. */
+    private record Append(byte[] data, int expectedEpoch, CompletableFuture<Long> result) {
     }
+
+    /** For {@link #append(byte[], int)}: append in whatever epoch this node leads. */
+    public static final int ANY_EPOCH = -1;
 
     /** Work on the node, run on the driver thread between steps. */
     private record Call<T>(java.util.function.Function<RaftNode, T> work, CompletableFuture<T> result) {
@@ -85,8 +89,17 @@ public final class QuorumDriver implements AutoCloseable {
 
     /** Appends {@code data} (copied) if this node leads; see the class comment for how the future completes. */
     public CompletableFuture<Long> append(byte[] data) {
+        return append(data, ANY_EPOCH);
+    }
+
+    /**
+     * Appends {@code data} only if this node still leads in {@code expectedEpoch}, the epoch in which it was decided
+     * (Kafka's {@code scheduleAtomicAppend(epoch, ...)}): a state machine's decision over its view in one leadership
+     * must never be written in a later one. Otherwise fails with {@link NotLeaderException}.
+     */
+    public CompletableFuture<Long> append(byte[] data, int expectedEpoch) {
         CompletableFuture<Long> result = new CompletableFuture<>();
-        enqueue(new Append(data.clone(), result), result);
+        enqueue(new Append(data.clone(), expectedEpoch, result), result);
         return result;
     }
 
@@ -209,16 +222,23 @@ public final class QuorumDriver implements AutoCloseable {
     }
 
     private void appendAll(List<Append> appends) {
-        if (!node.isLeader()) {
-            NotLeaderException notLeader = new NotLeaderException(node.leaderId(), node.epoch());
-            appends.forEach(a -> fail(a.result(), notLeader));
+        NotLeaderException notLeader = new NotLeaderException(node.leaderId(), node.epoch());
+        List<Append> accepted = new ArrayList<>(appends.size());
+        for (Append a : appends) {
+            if (node.isLeader() && (a.expectedEpoch() == ANY_EPOCH || a.expectedEpoch() == node.epoch())) {
+                accepted.add(a);
+            } else {
+                fail(a.result(), notLeader);
+            }
+        }
+        if (accepted.isEmpty()) {
             return;
         }
-        List<byte[]> data = new ArrayList<>(appends.size());
-        appends.forEach(a -> data.add(a.data()));
+        List<byte[]> data = new ArrayList<>(accepted.size());
+        accepted.forEach(a -> data.add(a.data()));
         long first = node.append(data);
-        for (int i = 0; i < appends.size(); i++) {
-            awaitingCommit.put(first + i, appends.get(i).result());
+        for (int i = 0; i < accepted.size(); i++) {
+            awaitingCommit.put(first + i, accepted.get(i).result());
         }
     }
 

@@ -25,6 +25,8 @@ final class MetadataApplier {
     private final TreeMap<String, SortedMap<String, String>> configs;
     private long nextProducerId;
     private long lastBrokerEpoch;
+    /** Partitions of the topics this batch changes, copied once per batch (not once per record). */
+    private final Map<String, TreeMap<Integer, PartitionRegistration>> partitionEdits = new HashMap<>();
 
     MetadataApplier(MetadataImage base) {
         this.base = base;
@@ -93,6 +95,7 @@ final class MetadataApplier {
         }
         topics.put(r.getName(), new TopicImage(r.getName(), id, new TreeMap<>()));
         topicNames.put(id, r.getName());
+        partitionEdits.put(r.getName(), new TreeMap<>());
     }
 
     private TopicImage topic(UUID id) {
@@ -103,24 +106,29 @@ final class MetadataApplier {
         return topics.get(name);
     }
 
+    private TreeMap<Integer, PartitionRegistration> partitions(TopicImage topic) {
+        return partitionEdits.computeIfAbsent(topic.name(), name -> new TreeMap<>(topic.partitions()));
+    }
+
     private void addPartition(PartitionRecord r) {
         TopicImage topic = topic(Uuids.fromProto(r.getTopicId()));
-        if (topic.partitions().containsKey(r.getPartitionId())) {
+        TreeMap<Integer, PartitionRegistration> partitions = partitions(topic);
+        if (partitions.containsKey(r.getPartitionId())) {
             throw new MetadataException("partition " + topic.name() + "-" + r.getPartitionId() + " already exists");
         }
-        topics.put(topic.name(), topic.withPartition(r.getPartitionId(), new PartitionRegistration(r.getReplicasList(),
-                r.getIsrList(), r.getLeader(), r.getLeaderEpoch(), r.getPartitionEpoch())));
+        partitions.put(r.getPartitionId(), new PartitionRegistration(r.getReplicasList(), r.getIsrList(),
+                r.getLeader(), r.getLeaderEpoch(), r.getPartitionEpoch()));
     }
 
     private void changePartition(PartitionChangeRecord r) {
         TopicImage topic = topic(Uuids.fromProto(r.getTopicId()));
-        PartitionRegistration partition = topic.partitions().get(r.getPartitionId());
+        TreeMap<Integer, PartitionRegistration> partitions = partitions(topic);
+        PartitionRegistration partition = partitions.get(r.getPartitionId());
         if (partition == null) {
             throw new MetadataException("no partition " + topic.name() + "-" + r.getPartitionId());
         }
-        PartitionRegistration changed = partition.change(r.hasLeader() ? r.getLeader() : null,
-                r.hasIsr() ? r.getIsr().getIdsList() : null);
-        topics.put(topic.name(), topic.withPartition(r.getPartitionId(), changed));
+        partitions.put(r.getPartitionId(), partition.change(r.hasLeader() ? r.getLeader() : null,
+                r.hasIsr() ? r.getIsr().getIdsList() : null));
     }
 
     private void config(ConfigRecord r) {
@@ -142,12 +150,17 @@ final class MetadataApplier {
         topics.remove(topic.name());
         topicNames.remove(id);
         configs.remove(topic.name());
+        partitionEdits.remove(topic.name());
     }
 
     MetadataImage build(long endOffset) {
         if (endOffset < base.endOffset()) {
             throw new MetadataException("metadata applied at offset " + endOffset + " after " + base.endOffset());
         }
+        partitionEdits.forEach((name, partitions) -> {
+            TopicImage topic = topics.get(name);
+            topics.put(name, new TopicImage(name, topic.id(), partitions));
+        });
         return new MetadataImage(endOffset, brokers, topics, topicNames, configs, nextProducerId, lastBrokerEpoch);
     }
 }

@@ -10,10 +10,4 @@ public record TopicImage(String name, UUID id, SortedMap<Integer, PartitionRegis
     public TopicImage {
         partitions = Collections.unmodifiableSortedMap(new TreeMap<>(partitions));
     }
-
-    TopicImage withPartition(int partitionId, PartitionRegistration partition) {
-        SortedMap<Integer, PartitionRegistration> next = new TreeMap<>(partitions);
-        next.put(partitionId, partition);
-        return new TopicImage(name, id, next);
-    }
 }

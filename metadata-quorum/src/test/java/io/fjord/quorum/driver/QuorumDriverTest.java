@@ -96,6 +96,11 @@ class QuorumDriverTest {
         for (int i = 0; i < 200; i++) {
             appended.add(leader.append(("v" + i).getBytes()));
         }
+        int epoch = leader.status().epoch();
+        ExecutionException stale = assertThrows(ExecutionException.class,
+                () -> leader.append("decided earlier".getBytes(), epoch - 1).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(NotLeaderException.class, stale.getCause(), "a decision of an older epoch is not written");
+        appended.add(leader.append("v200".getBytes(), epoch));
         long previous = -1;
         for (CompletableFuture<Long> f : appended) {
             long offset = f.get(20, TimeUnit.SECONDS);
@@ -135,7 +140,7 @@ class QuorumDriverTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> drivers.get(oldLeaderId).status().highWatermark()
                 > afterFailover);
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i <= 200; i++) {
             expected.add("v" + i);
         }
         expected.add("after-failover");

@@ -21,7 +21,7 @@ public final class CommittedMetadata {
     private final QuorumDriver driver;
     private final long snapshotIntervalBytes;
     private volatile MetadataImage image = MetadataImage.EMPTY;
-    private long nextOffset = -1;
+    private volatile long nextOffset = -1;
     private int lastEpoch;
     private long bytesSinceSnapshot;
 
@@ -32,6 +32,11 @@ public final class CommittedMetadata {
 
     public MetadataImage image() {
         return image;
+    }
+
+    /** The log offset after the last applied entry (control entries included). */
+    public long appliedOffset() {
+        return Math.max(0, nextOffset);
     }
 
     /** Epoch of the last applied entry (control entries included): the leader's own once its epoch is committed. */
@@ -71,16 +76,14 @@ public final class CommittedMetadata {
     }
 
     private void apply(List<LogEntry> entries) {
-        MetadataImage next = image;
         for (LogEntry e : entries) {
             if (!e.control() && e.data().length > 0) {
-                next = next.apply(MetadataSnapshot.decode(e.data()), e.offset() + 1);
+                image = image.apply(MetadataSnapshot.decode(e.data()), e.offset() + 1);
                 bytesSinceSnapshot += e.data().length;
             }
             nextOffset = e.offset() + 1;
             lastEpoch = e.epoch();
         }
-        image = next;
     }
 
     private void load() throws ExecutionException, InterruptedException {

@@ -120,35 +120,72 @@ public final class QuorumController implements AutoCloseable {
             result.completeExceptionally(new IllegalStateException("the controller is closed"));
         } else {
             queue.add(new Event<>(decision, result, onCommit));
+            if (closed) {
+                drainClosed(); // closed meanwhile: the loop may never see it
+            }
         }
         return result;
     }
 
     private void run() {
+        List<Object> items = new java.util.ArrayList<>();
         while (!closed) {
+            items.clear();
             try {
-                Object item = queue.poll(10, TimeUnit.MILLISECONDS);
+                Object first = queue.poll(10, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    items.add(first);
+                    queue.drainTo(items); // every queued heartbeat counts before sessions are checked
+                }
                 committed.catchUp();
                 updateLeadership();
-                if (item instanceof Event<?> event) {
-                    handle(event);
-                } else if (item instanceof Runnable task) {
-                    task.run();
+            } catch (InterruptedException e) {
+                failAll(items);
+                return;
+            } catch (Throwable t) {
+                LOG.error("[Controller node={}] applying committed metadata failed", driver.status().nodeId(), t);
+                failAll(items);
+                resign();
+                continue;
+            }
+            for (Object item : items) {
+                try {
+                    if (item instanceof Event<?> event) {
+                        handle(event);
+                    } else if (item instanceof Runnable task) {
+                        task.run();
+                    }
+                } catch (Throwable t) {
+                    LOG.error("[Controller node={}] event failed", driver.status().nodeId(), t);
+                    if (item instanceof Event<?> event) {
+                        event.result().completeExceptionally(t);
+                    }
+                    resign(); // the pending image may be half-changed
                 }
+            }
+            try {
                 if (isActive()) {
                     periodic();
                 }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("[Controller node={}] event failed", driver.status().nodeId(), e);
+            } catch (Throwable t) {
+                LOG.error("[Controller node={}] periodic work failed", driver.status().nodeId(), t);
+                resign();
+            }
+        }
+    }
+
+    private void failAll(List<Object> items) {
+        for (Object item : items) {
+            if (item instanceof Event<?> event) {
+                event.result().completeExceptionally(new NotControllerException(driver.status().leaderId()));
             }
         }
     }
 
     private void updateLeadership() {
         QuorumDriver.Status status = driver.status();
-        boolean leads = status.state().equals("Leader") && committed.lastEpoch() == status.epoch();
+        boolean leads = status.state().equals("Leader") && committed.lastEpoch() == status.epoch()
+                && settled(lastAppend);
         if (leads && activeEpoch != status.epoch()) {
             activeEpoch = status.epoch();
             pending = committed.image();
@@ -171,18 +208,26 @@ public final class QuorumController implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code append} failed or has been applied to the committed image: only then may a (re)activation build
+     * its pending image from the committed one without missing this leadership's own writes.
+     */
+    private boolean settled(CompletableFuture<Long> append) {
+        if (!append.isDone()) {
+            return false;
+        }
+        if (append.isCompletedExceptionally()) {
+            return true;
+        }
+        return append.join() < committed.appliedOffset();
+    }
+
     private <T> void handle(Event<T> event) {
         if (!isActive()) {
             event.result().completeExceptionally(new NotControllerException(driver.status().leaderId()));
             return;
         }
-        ControllerResult<T> result;
-        try {
-            result = event.decision().decide(pending, clock.nowMs());
-        } catch (RuntimeException e) {
-            event.result().completeExceptionally(e);
-            return;
-        }
+        ControllerResult<T> result = event.decision().decide(pending, clock.nowMs());
         append(result.records()).whenComplete((offset, failure) -> {
             if (failure != null) {
                 event.result().completeExceptionally(failure.getCause() instanceof io.fjord.quorum.raft.NotLeaderException
@@ -204,7 +249,9 @@ public final class QuorumController implements AutoCloseable {
             return lastAppend.thenApply(offset -> -1L);
         }
         pending = pending.apply(records, pending.endOffset() + 1);
-        CompletableFuture<Long> appended = driver.append(io.fjord.quorum.metadata.MetadataSnapshot.encode(records));
+        // decided in this leadership: written in it or not at all
+        CompletableFuture<Long> appended = driver.append(io.fjord.quorum.metadata.MetadataSnapshot.encode(records),
+                activeEpoch);
         lastAppend = appended;
         appended.whenComplete((offset, failure) -> {
             if (failure != null) {
@@ -248,6 +295,10 @@ public final class QuorumController implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        drainClosed();
+    }
+
+    private void drainClosed() {
         Object item;
         while ((item = queue.poll()) != null) {
             if (item instanceof Event<?> event) {

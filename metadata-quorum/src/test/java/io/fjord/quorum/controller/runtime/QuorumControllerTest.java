@@ -127,13 +127,11 @@ class QuorumControllerTest {
         assertEquals(activeId, notController.leaderId());
 
         // broker 102 stops heartbeating: after the session timeout it is fenced and leads nothing
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (active.committedImage().isUnfenced(102)) {
-            assertTrue(System.nanoTime() < deadline, "broker 102 was not fenced");
-            get(active.heartbeat(101, epochs.get(101), Long.MAX_VALUE, false));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            get(active.heartbeat(101, epochs.get(101), Long.MAX_VALUE, false)); // the others stay alive
             get(active.heartbeat(103, epochs.get(103), Long.MAX_VALUE, false));
-            Thread.sleep(100);
-        }
+            return !active.committedImage().isUnfenced(102);
+        });
         MetadataImage afterFence = active.committedImage();
         for (PartitionRegistration p : afterFence.topic("orders").partitions().values()) {
             assertTrue(p.leader() != 102 && p.leader() > 0, "leadership moved off the fenced broker: " + p);

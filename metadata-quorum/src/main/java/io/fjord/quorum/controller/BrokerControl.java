@@ -21,7 +21,8 @@ import static io.fjord.quorum.controller.ApiError.Code.STALE_BROKER_EPOCH;
 
 /**
  * Broker lifecycle decisions, pure: registration (a new broker epoch; registered fenced), heartbeats (unfence once
- * caught up on metadata; controlled shutdown moves leaderships away, then releases the broker fenced), lease expiry
+ * caught up on metadata; controlled shutdown moves leaderships away and, once the broker reports having applied
+ * those changes (the caller sets that target when they commit), releases it fenced), lease expiry
  * (fenced, leaderships moved, dropped from ISRs), and producer-id blocks.
  */
 public final class BrokerControl {
@@ -98,13 +99,13 @@ public final class BrokerControl {
                         .build());
             }
             PartitionControl.brokerLeaving(image, brokerId, config.uncleanLeaderElectionEnable(), records);
-            MetadataImage after = image.apply(records, image.endOffset());
-            boolean released = !PartitionControl.leadsAny(after, brokerId);
-            if (released) {
-                records.add(fence(brokerId, brokerEpoch));
+            if (records.isEmpty() && heartbeats.caughtUp(brokerId, metadataOffset)) {
+                // its leaderships are gone and it has applied those changes itself: it may stop
                 heartbeats.forget(brokerId);
+                return new ControllerResult<>(List.of(fence(brokerId, brokerEpoch)),
+                        new HeartbeatAnswer(ApiError.NONE, true, true));
             }
-            return new ControllerResult<>(records, new HeartbeatAnswer(ApiError.NONE, released, released));
+            return new ControllerResult<>(records, new HeartbeatAnswer(ApiError.NONE, false, false));
         }
         if (broker.fenced() && heartbeats.caughtUp(brokerId, metadataOffset)) {
             PartitionControl.brokerReturning(image, brokerId, config.uncleanLeaderElectionEnable(), records);

@@ -202,6 +202,21 @@ class BrokerFencingTest {
     }
 
     @Test
+    void aShuttingDownBrokerIsReleasedOnlyOnceItHasAppliedItsLeadershipMoves() {
+        ControllerTestCluster c = threeBrokers(3);
+        long before = c.image().endOffset();
+        ControllerResult<HeartbeatAnswer> first = c.heartbeat(1, c.epochOf(1), before, true);
+        assertFalse(first.response().shouldShutDown(), "leaderships move first");
+        assertFalse(first.records().isEmpty());
+        ControllerResult<HeartbeatAnswer> behind = c.heartbeat(1, c.epochOf(1), before, true);
+        assertFalse(behind.response().shouldShutDown(), "it has not applied the moves yet: it may still act as leader");
+        assertEquals(List.of(), behind.records());
+        ControllerResult<HeartbeatAnswer> caughtUp = c.heartbeat(1, c.epochOf(1), c.image().endOffset(), true);
+        assertTrue(caughtUp.response().shouldShutDown());
+        assertTrue(c.broker(1).fenced());
+    }
+
+    @Test
     void aShuttingDownLastInSyncReplicaTakesItsPartitionOffline() {
         ControllerTestCluster c = threeBrokers(1);
         assertOk(c.alterPartition("orders", 0, List.of(1)).response());
@@ -217,7 +232,7 @@ class BrokerFencingTest {
     }
 
     @Test
-    void aBrokerLeadingNothingIsReleasedAtOnceAndAFencedOneWithoutRecords() {
+    void aBrokerLeadingNothingIsReleasedAndAFencedOneAtOnceWithoutRecords() {
         ControllerTestCluster c = threeBrokers(1).withFencedBroker(4).withBrokers(5);
         ControllerResult<HeartbeatAnswer> idle = c.shutdown(5);
         assertTrue(idle.response().shouldShutDown());

@@ -171,10 +171,11 @@ class ControllerPropertyTest {
 
         private String shutdown() {
             int id = anyBrokerId();
-            ControllerResult<HeartbeatAnswer> result = c.heartbeat(id, c.epochOf(id), c.image().endOffset(), true);
+            ControllerResult<HeartbeatAnswer> result = c.shutdown(id);
             checkHeartbeat(id, result);
             if (result.response().error().isSuccess()) {
-                assertTrue(result.response().shouldShutDown(), "a controlled shutdown is granted at once: " + result);
+                assertTrue(result.response().shouldShutDown(), "a controlled shutdown is granted once the broker has"
+                        + " applied its changes: " + result);
             }
             return "shutdown " + id + " -> " + result.response();
         }

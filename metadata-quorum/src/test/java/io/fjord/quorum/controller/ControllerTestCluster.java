@@ -158,12 +158,29 @@ final class ControllerTestCluster {
     }
 
     ControllerResult<HeartbeatAnswer> heartbeat(int id, long brokerEpoch, long metadataOffset, boolean wantShutdown) {
-        return commit(brokerControl.heartbeat(image, id, brokerEpoch, metadataOffset, wantShutdown, nowMs));
+        ControllerResult<HeartbeatAnswer> result = commit(brokerControl.heartbeat(image, id, brokerEpoch,
+                metadataOffset, wantShutdown, nowMs));
+        if (wantShutdown && !result.records().isEmpty() && !result.response().shouldShutDown()) {
+            heartbeats.requireCaughtUpTo(id, image.endOffset()); // as the controller does once they commit
+        }
+        return result;
     }
 
-    /** A controlled-shutdown heartbeat with the broker's current epoch. */
+    /**
+     * A controlled shutdown as a broker runs it: heartbeats asking to shut down, each after applying the metadata,
+     * until released (at most three). Returns every record appended on the way and the last answer.
+     */
     ControllerResult<HeartbeatAnswer> shutdown(int id) {
-        return heartbeat(id, epochOf(id), image.endOffset(), true);
+        List<io.fjord.proto.internal.v1.MetadataRecord> records = new java.util.ArrayList<>();
+        ControllerResult<HeartbeatAnswer> last = null;
+        for (int round = 0; round < 3 && (last == null || !last.response().shouldShutDown()); round++) {
+            last = heartbeat(id, epochOf(id), image.endOffset(), true);
+            records.addAll(last.records());
+            if (!last.response().error().isSuccess()) {
+                break;
+            }
+        }
+        return new ControllerResult<>(records, last.response());
     }
 
     ControllerResult<List<Integer>> fenceExpired() {

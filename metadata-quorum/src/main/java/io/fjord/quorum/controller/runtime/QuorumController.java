@@ -106,8 +106,9 @@ public final class QuorumController implements AutoCloseable {
 
     public CompletableFuture<BrokerControl.HeartbeatAnswer> heartbeat(int brokerId, long brokerEpoch,
                                                                       long metadataOffset, boolean wantShutdown) {
+        // a controlled shutdown's changes must be applied by the broker itself before it is released
         return submit((image, now) -> brokers.heartbeat(image, brokerId, brokerEpoch, metadataOffset, wantShutdown,
-                now));
+                now), wantShutdown ? offset -> () -> heartbeats.requireCaughtUpTo(brokerId, offset + 1) : null);
     }
 
     public CompletableFuture<Long> allocateProducerIds(int brokerId, long brokerEpoch) {

@@ -64,7 +64,7 @@ final class BrokerLifecycle implements AutoCloseable {
                 } else if (!wantShutdown) {
                     register();
                 }
-                TimeUnit.MILLISECONDS.sleep(wantShutdown ? Math.min(intervalMs, 200) : intervalMs);
+                pause(intervalMs);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -117,20 +117,33 @@ final class BrokerLifecycle implements AutoCloseable {
         fenced = r.getIsFenced();
         if (r.getShouldShutDown()) {
             released = true;
+            wake();
         }
     }
 
     /** Controlled shutdown: returns once the controller released the broker, or after {@code timeoutMs}. */
     boolean shutDown(long timeoutMs) throws InterruptedException {
         wantShutdown = true; // from now on no new registration
+        wake(); // ask now, not at the next heartbeat
         if (brokerEpoch < 0) {
             return true;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!released && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
+        synchronized (this) {
+            while (!released && System.nanoTime() < deadline) {
+                TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, deadline - System.nanoTime()));
+            }
         }
         return released;
+    }
+
+    /** Waits up to {@code ms} before the next round, or until {@link #wake}. */
+    private synchronized void pause(long ms) throws InterruptedException {
+        wait(wantShutdown ? Math.min(ms, 200) : ms);
+    }
+
+    private synchronized void wake() {
+        notifyAll();
     }
 
     @Override

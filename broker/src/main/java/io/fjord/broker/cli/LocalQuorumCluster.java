@@ -99,7 +99,8 @@ final class LocalQuorumCluster implements AutoCloseable {
     void start(int id) {
         Path config = dir.resolve("node-" + id + ".properties");
         boolean broker = brokerPorts.containsKey(id);
-        StringBuilder text = new StringBuilder("node.id=" + id + "\nlog.dirs=" + nodeDir(id) + "\n" + (broker
+        StringBuilder text = new StringBuilder("node.id=" + id + "\nlog.dirs=" + nodeDir(id) + "\nmanagement.port=0\n"
+                + (broker
                 ? "process.roles=broker\nlisteners=CLIENT://127.0.0.1:" + brokerPorts.get(id) + "\n"
                 : "process.roles=controller\nquorum.records.api.enable=true\n"));
         extraConfig.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));

@@ -37,7 +37,8 @@ final class ServerCommand implements Callable<Integer> {
         }, "fjord-shutdown"));
         System.out.println(node instanceof ControllerNode controller
                 ? "Fjord controller " + config.nodeId() + " ready on port " + controller.port() + " (metadata in "
-                        + config.logDirs().get(0).toAbsolutePath() + ")"
+                        + config.logDirs().get(0).toAbsolutePath() + (controller.managementPort() < 0 ? ")"
+                        : "; management http://127.0.0.1:" + controller.managementPort() + "/quorum)")
                 : "Fjord broker " + config.nodeId() + " started (metadata in " + config.logDirs().get(0).toAbsolutePath()
                         + "); it registers with the active controller");
         stopped.await();

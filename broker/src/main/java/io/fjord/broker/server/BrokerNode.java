@@ -1,5 +1,6 @@
 package io.fjord.broker.server;
 
+import io.fjord.broker.management.ManagementServer;
 import io.fjord.quorum.config.DirectoryIds;
 import io.fjord.quorum.config.VoterSet;
 import io.fjord.quorum.driver.QuorumDriver;
@@ -41,6 +42,7 @@ public final class BrokerNode implements AutoCloseable {
     private final BrokerMetadataPublisher metadata;
     private final ControllerClient controllers;
     private final BrokerLifecycle lifecycle;
+    private final ManagementServer management;
 
     public BrokerNode(ServerConfig config) {
         this.config = config;
@@ -67,6 +69,8 @@ public final class BrokerNode implements AutoCloseable {
         this.controllers = new ControllerClient(voters);
         this.lifecycle = new BrokerLifecycle(config.nodeId(), config.clientListener(), controllers,
                 metadata::appliedOffset, config.brokerHeartbeatIntervalMs());
+        this.management = config.managementPort() < 0 ? null
+                : new ManagementServer("127.0.0.1", config.managementPort(), driver);
         LOG.info("[Broker {}] started: following the metadata quorum {} as an observer", config.nodeId(), voters);
     }
 
@@ -90,6 +94,9 @@ public final class BrokerNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         lifecycle.close();
+        if (management != null) {
+            management.close();
+        }
         controllers.close();
         metadata.close();
         driver.close();

@@ -1,5 +1,6 @@
 package io.fjord.broker.server;
 
+import io.fjord.broker.management.ManagementServer;
 import io.fjord.quorum.config.DirectoryIds;
 import io.fjord.quorum.config.Voter;
 import io.fjord.quorum.config.VoterSet;
@@ -54,6 +55,7 @@ public final class ControllerNode implements AutoCloseable {
     private final QuorumController controller;
     private final Server server;
     private final Voter self;
+    private ManagementServer management;
     private final List<DirectoryLock> locks = new ArrayList<>();
 
     /**
@@ -112,6 +114,15 @@ public final class ControllerNode implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + self.host() + ":" + self.port()
                     + " (the controller listener of node " + config.nodeId() + "): " + e.getMessage(), e);
         }
+        if (config.managementPort() >= 0) {
+            try {
+                management = new ManagementServer("127.0.0.1", config.managementPort(), driver);
+            } catch (RuntimeException e) {
+                close();
+                throw new IllegalStateException("cannot start the management listener on 127.0.0.1:"
+                        + config.managementPort() + " (management.port): " + e.getMessage(), e);
+            }
+        }
         LOG.info("[Quorum node={}] controller listening on {}:{}; voters {}", config.nodeId(), self.host(),
                 self.port(), voters);
     }
@@ -124,9 +135,18 @@ public final class ControllerNode implements AutoCloseable {
         return self.port();
     }
 
+    /** The management HTTP port, or -1 if it is off. */
+    public int managementPort() {
+        return management == null ? -1 : management.port();
+    }
+
     /** Graceful stop: resign if leading (so the others elect at once), then stop serving and close the log. */
     @Override
     public void close() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
         if (driver.status().leaderId() == config.nodeId()) {
             driver.resign();
             waitForHandOver();

@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * leader.imbalance.check.interval.seconds=300    how often
  * listeners=CLIENT://127.0.0.1:9092              a broker's client listener, registered with the controller
  * broker.heartbeat.interval.ms=2000              how often a broker heartbeats to the active controller
+ * management.port=8080                           management HTTP (/health, /quorum) on 127.0.0.1; 0 any free
+ *                                                port, -1 off
  * quorum.records.api.enable=false                instead of the cluster metadata controller, run the QuorumRecords
  *                                                tool API (opaque records; quorum tests and benchmarks only)
  * </pre>
@@ -40,7 +42,7 @@ import java.util.TreeSet;
  */
 public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
                            ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled,
-                           Listener clientListener, long brokerHeartbeatIntervalMs) {
+                           Listener clientListener, long brokerHeartbeatIntervalMs, int managementPort) {
     /** What a node runs ({@code process.roles}). */
     public enum Role { CONTROLLER, BROKER }
 
@@ -62,7 +64,7 @@ public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig
             "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
             "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
             "leader.imbalance.check.interval.seconds", "quorum.records.api.enable", "listeners",
-            "broker.heartbeat.interval.ms");
+            "broker.heartbeat.interval.ms", "management.port");
 
     /** @throws IllegalArgumentException with the one-line explanation */
     public static ServerConfig load(Path file) {
@@ -123,7 +125,7 @@ public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig
         return new ServerConfig(nodeId, role, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
                 rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,
-                heartbeatMs);
+                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535));
     }
 
     private static boolean bool(Properties props, String key, boolean fallback) {

@@ -1,26 +1,17 @@
 package io.fjord.quorum.driver;
 
-import io.fjord.quorum.log.FileQuorumStateStore;
-import io.fjord.quorum.log.PartitionRaftLog;
 import io.fjord.quorum.raft.LogEntry;
 import io.fjord.quorum.raft.NotLeaderException;
-import io.fjord.quorum.raft.RaftConfig;
-import io.fjord.quorum.raft.RaftNode;
-import io.fjord.quorum.sim.TestVoters;
-import io.fjord.storage.log.LogConfig;
-import io.fjord.storage.log.PartitionLog;
-import io.fjord.storage.time.Clock;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,49 +28,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * election, commit, redirect, leader loss and fail-over, restart and catch-up.
  */
 class QuorumDriverTest {
-    private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500, 1 << 20); // generous for a busy CI machine
-    private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
-            "retention.ms", "-1", "retention.bytes", "-1"));
+    private static final Set<Integer> VOTERS = TestQuorum.VOTERS;
 
     @TempDir
     Path tmp;
     private final LoopbackTransport transport = new LoopbackTransport();
-    private final Map<Integer, QuorumDriver> drivers = new HashMap<>();
-    private final Map<Integer, PartitionLog> logs = new HashMap<>();
+    private TestQuorum quorum;
+    private Map<Integer, QuorumDriver> drivers;
+
+    @BeforeEach
+    void setUp() {
+        quorum = new TestQuorum(tmp);
+        drivers = quorum.drivers();
+    }
 
     private void start(int id) {
-        Path dir = tmp.resolve("node-" + id);
-        PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
-        logs.put(id, log);
-        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log),
-                new FileQuorumStateStore(dir), new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
-        drivers.put(id, new QuorumDriver(node, transport, Clock.MONOTONIC));
+        quorum.start(id, transport);
     }
 
     private void stop(int id) {
-        drivers.remove(id).close();
-        logs.remove(id).close();
+        quorum.stop(id);
     }
 
     @AfterEach
     void stopAll() {
-        for (int id : new ArrayList<>(drivers.keySet())) {
-            stop(id);
-        }
+        quorum.close();
     }
 
     private QuorumDriver awaitLeader(int aboveEpoch) {
-        QuorumDriver[] found = new QuorumDriver[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            found[0] = leader();
-            return found[0] != null && found[0].status().epoch() > aboveEpoch;
-        });
-        return found[0];
+        return quorum.awaitLeader(aboveEpoch);
     }
 
     private QuorumDriver leader() {
-        return drivers.values().stream().filter(d -> d.status().state().equals("Leader")).findFirst().orElse(null);
+        return quorum.leader();
     }
 
     /** Data entries, without control entries and without the redirect probes (which may commit if leadership moved). */
@@ -182,7 +163,7 @@ class QuorumDriverTest {
             leader.createSnapshot(end, ("image up to " + end).getBytes()).get(10, TimeUnit.SECONDS);
         }
         QuorumDriver.Snapshot snapshot = leader.latestSnapshot().get(10, TimeUnit.SECONDS);
-        assertTrue(logs.get(leader.status().nodeId()).logStartOffset() > 0, "the leader's log no longer starts at 0");
+        assertTrue(quorum.log(leader.status().nodeId()).logStartOffset() > 0, "the leader's log no longer starts at 0");
 
         start(laggard);
         QuorumDriver restarted = drivers.get(laggard);
@@ -191,7 +172,7 @@ class QuorumDriverTest {
         QuorumDriver.Snapshot installed = restarted.latestSnapshot().get(10, TimeUnit.SECONDS);
         assertEquals(snapshot.id(), installed.id());
         assertEquals(new String(snapshot.data()), new String(installed.data()));
-        assertEquals(snapshot.id().offset(), logs.get(laggard).logStartOffset(), "its log starts after the snapshot");
+        assertEquals(snapshot.id().offset(), quorum.log(laggard).logStartOffset(), "its log starts after the snapshot");
         ExecutionException below = assertThrows(ExecutionException.class,
                 () -> restarted.readCommitted(0, 10).get(10, TimeUnit.SECONDS));
         assertInstanceOf(IllegalArgumentException.class, below.getCause(), "entries below the start are gone");

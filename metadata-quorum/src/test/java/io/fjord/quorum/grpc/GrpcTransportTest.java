@@ -4,21 +4,16 @@ import io.fjord.proto.internal.v1.DescribeQuorumRequest;
 import io.fjord.proto.internal.v1.DescribeQuorumResponse;
 import io.fjord.proto.internal.v1.QuorumGrpc;
 import io.fjord.quorum.driver.QuorumDriver;
-import io.fjord.quorum.log.FileQuorumStateStore;
-import io.fjord.quorum.log.PartitionRaftLog;
 import io.fjord.quorum.raft.LogEntry;
 import io.fjord.quorum.raft.Message;
 import io.fjord.quorum.raft.Message.Envelope;
 import io.fjord.quorum.raft.OffsetAndEpoch;
-import io.fjord.quorum.raft.RaftConfig;
-import io.fjord.quorum.raft.RaftNode;
 import io.fjord.quorum.sim.TestVoters;
-import io.fjord.storage.log.LogConfig;
-import io.fjord.storage.log.PartitionLog;
-import io.fjord.storage.time.Clock;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.fjord.quorum.driver.TestQuorum;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,18 +39,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on the same port and catch-up; and an observer with no server of its own, answered over the links it opens.
  */
 class GrpcTransportTest {
-    private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig CONFIG = new RaftConfig(500, 1000, 300, 500, 1 << 20); // generous for a busy CI machine
-    private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
-            "retention.ms", "-1", "retention.bytes", "-1"));
+    private static final Set<Integer> VOTERS = TestQuorum.VOTERS;
 
     @TempDir
     Path tmp;
     private final Map<Integer, InetSocketAddress> addresses = new HashMap<>();
     private final Map<Integer, Server> servers = new HashMap<>();
     private final Map<Integer, GrpcTransport> transports = new HashMap<>();
-    private final Map<Integer, QuorumDriver> drivers = new HashMap<>();
-    private final Map<Integer, PartitionLog> logs = new HashMap<>();
+    private TestQuorum quorum;
+    private Map<Integer, QuorumDriver> drivers;
+
+    @BeforeEach
+    void setUp() {
+        quorum = new TestQuorum(tmp);
+        drivers = quorum.drivers();
+    }
 
     /** Binds every node's server on a free port first (the transports need all addresses), then starts the nodes. */
     private void startAll() {
@@ -91,31 +88,17 @@ class GrpcTransportTest {
     }
 
     private void startNode(int id, GrpcTransport transport) {
-        Path dir = tmp.resolve("node-" + id);
-        PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
-        logs.put(id, log);
-        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log),
-                new FileQuorumStateStore(dir), new Random(id), CONFIG, Clock.MONOTONIC.nowMs());
-        QuorumDriver driver = new QuorumDriver(node, transport, Clock.MONOTONIC);
-        transport.statusSource(driver::status);
+        transport.statusSource(quorum.start(id, transport)::status);
         transports.put(id, transport);
-        drivers.put(id, driver);
     }
 
-    /** Stops a node as a crash of its process would: driver, server, transport, log. */
+    /** Stops a node as a crash of its process would: driver and log, server, transport. */
     private void stop(int id) {
-        QuorumDriver driver = drivers.remove(id);
-        if (driver != null) {
-            driver.close();
-        }
+        quorum.stop(id);
         TestServers.stop(servers.remove(id));
         GrpcTransport transport = transports.remove(id);
         if (transport != null) {
             transport.close();
-        }
-        PartitionLog log = logs.remove(id);
-        if (log != null) {
-            log.close();
         }
     }
 
@@ -129,16 +112,11 @@ class GrpcTransportTest {
     }
 
     private QuorumDriver awaitLeader(int aboveEpoch) {
-        QuorumDriver[] found = new QuorumDriver[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            found[0] = leader();
-            return found[0] != null && found[0].status().epoch() > aboveEpoch;
-        });
-        return found[0];
+        return quorum.awaitLeader(aboveEpoch);
     }
 
     private QuorumDriver leader() {
-        return drivers.values().stream().filter(d -> d.status().state().equals("Leader")).findFirst().orElse(null);
+        return quorum.leader();
     }
 
     private static List<String> values(List<LogEntry> entries) {

@@ -5,19 +5,13 @@ import io.fjord.quorum.controller.BrokerControl;
 import io.fjord.quorum.controller.ControllerConfig;
 import io.fjord.quorum.controller.TopicControl;
 import io.fjord.quorum.driver.LoopbackTransport;
-import io.fjord.quorum.driver.QuorumDriver;
-import io.fjord.quorum.log.FileQuorumStateStore;
-import io.fjord.quorum.log.PartitionRaftLog;
 import io.fjord.quorum.metadata.BrokerRegistration;
 import io.fjord.quorum.metadata.MetadataImage;
 import io.fjord.quorum.metadata.PartitionRegistration;
-import io.fjord.quorum.raft.RaftConfig;
-import io.fjord.quorum.raft.RaftNode;
-import io.fjord.quorum.sim.TestVoters;
-import io.fjord.storage.log.LogConfig;
-import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.time.Clock;
+import io.fjord.quorum.driver.TestQuorum;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,39 +40,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * next one holds the same metadata and carries on; standbys refuse writes naming the active controller.
  */
 class QuorumControllerTest {
-    private static final Set<Integer> VOTERS = Set.of(1, 2, 3);
-    private static final RaftConfig RAFT = new RaftConfig(500, 1000, 300, 500, 1 << 20);
+    private static final Set<Integer> VOTERS = TestQuorum.VOTERS;
     private static final ControllerConfig CONFIG = new ControllerConfig(1500, false, 1000);
-    private static final LogConfig METADATA_LOG = LogConfig.defaults().withOverrides(Map.of(
-            "retention.ms", "-1", "retention.bytes", "-1"));
 
     @TempDir
     Path tmp;
     private final LoopbackTransport transport = new LoopbackTransport();
-    private final Map<Integer, QuorumDriver> drivers = new TreeMap<>();
     private final Map<Integer, QuorumController> controllers = new TreeMap<>();
-    private final Map<Integer, PartitionLog> logs = new TreeMap<>();
+    private TestQuorum quorum;
+
+    @BeforeEach
+    void setUp() {
+        quorum = new TestQuorum(tmp);
+    }
 
     private void start(int id) {
-        Path dir = tmp.resolve("node-" + id);
-        PartitionLog log = PartitionLog.open(dir.resolve("__cluster_metadata-0"), METADATA_LOG, Clock.SYSTEM);
-        logs.put(id, log);
-        RaftNode node = new RaftNode(id, TestVoters.directoryOf(id), TestVoters.of(VOTERS), new PartitionRaftLog(log),
-                new FileQuorumStateStore(dir), new Random(id), RAFT, Clock.MONOTONIC.nowMs());
-        QuorumDriver driver = new QuorumDriver(node, transport, Clock.MONOTONIC);
-        drivers.put(id, driver);
-        controllers.put(id, new QuorumController(driver, CONFIG, Clock.MONOTONIC, 4096, 0));
+        controllers.put(id, new QuorumController(quorum.start(id, transport), CONFIG, Clock.MONOTONIC, 4096, 0));
     }
 
     private void stop(int id) {
         controllers.remove(id).close();
-        drivers.remove(id).close();
-        logs.remove(id).close();
+        quorum.stop(id);
     }
 
     @AfterEach
     void stopAll() {
-        for (int id : new ArrayList<>(drivers.keySet())) {
+        for (int id : new ArrayList<>(controllers.keySet())) {
             stop(id);
         }
     }

@@ -1,86 +1,104 @@
 package io.fjord.broker.cli;
 
-import io.fjord.proto.record.CompressionType;
-import io.fjord.proto.record.Record;
-import io.fjord.proto.record.RecordBatch;
-import io.fjord.proto.record.RecordBatchBuilder;
-import io.fjord.storage.log.FetchDataInfo;
-import io.fjord.storage.log.LogAppendInfo;
-import io.fjord.storage.log.LogConfig;
-import io.fjord.storage.log.PartitionLog;
-import io.fjord.storage.log.TopicPartition;
-import io.fjord.storage.manager.DirectoryLock;
+import io.fjord.broker.server.FjordNode;
+import io.fjord.broker.server.ServerConfig;
+import io.fjord.quorum.config.DirectoryIds;
+import io.fjord.quorum.config.VoterSet;
 import io.fjord.storage.manager.Formatter;
-import io.fjord.storage.manager.LogManager;
 import io.fjord.storage.manager.MetaProperties;
-import io.fjord.storage.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code fjord dev}: the embedded single-node default. Until the broker exists this runs what does: it formats the
- * data directory on first use (the only command that formats by itself), opens the storage engine on it (recovering
- * it if the last run stopped uncleanly), records this start in a log, reads the history back, and says plainly what
- * is not there yet.
+ * {@code fjord dev}: the embedded single-node default, a combined node (controller and broker) on the default
+ * ports. It formats the data directory on first use (the only command that formats by itself: a one-voter quorum
+ * of this node), starts, waits until the broker serves, prints one ready line, and runs until Ctrl-C (which stops
+ * it cleanly). Data survives restarts.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = "Start the embedded single-node Fjord (data in ./fjord-data).")
+        description = "Start the embedded single-node Fjord: a combined controller and broker, data in ./fjord-data.")
 final class DevCommand implements Callable<Integer> {
-    static final TopicPartition STARTS = new TopicPartition("__dev_starts", 0);
     static final int NODE_ID = 1;
+    private static final long READY_TIMEOUT_MS = 60_000;
 
     @Option(names = "--data-dir", defaultValue = "fjord-data", description = "Data directory (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
+    @Option(names = "--port", defaultValue = "9092", description = "Client listener port (default: ${DEFAULT-VALUE}).")
+    int clientPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093",
+            description = "Controller listener port, fixed when the data directory is formatted (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--management-port", defaultValue = "8080",
+            description = "Management HTTP port (/health, /prometheus, /quorum); -1 for none (default: ${DEFAULT-VALUE}).")
+    int managementPort;
+
     @Override
-    public Integer call() {
-        System.out.println("Fjord dev: storage engine only. The broker, its gRPC listener on 9092 and the client"
-                + " tools are not built yet, so nothing listens on a port.");
-        if (MetaProperties.read(dataDir) == null) {
-            Formatter.format(dataDir, MetaProperties.randomId(new SecureRandom()), NODE_ID, new SecureRandom());
-            System.out.println("Formatted " + dataDir.toAbsolutePath() + " for a new single-node cluster.");
+    public Integer call() throws InterruptedException {
+        if (System.getProperty("FJORD_LOG_LEVEL") == null && System.getenv("FJORD_LOG_LEVEL") == null) {
+            System.setProperty("FJORD_LOG_LEVEL", "WARN"); // one ready line; problems still show
         }
-        MetaProperties identity = Formatter.verify(List.of(dataDir), NODE_ID).get(0);
-        System.out.println("Cluster " + identity.clusterId() + ", node " + NODE_ID + ".");
-        try (DirectoryLock lock = DirectoryLock.acquire(dataDir);
-             LogManager logs = new LogManager(List.of(dataDir), topic -> LogConfig.defaults(), Clock.SYSTEM)) {
-            PartitionLog log = logs.getOrCreateLog(STARTS);
-            long now = System.currentTimeMillis();
-            ByteBuffer batch = new RecordBatchBuilder(CompressionType.NONE)
-                    .append(now, null, ("dev start at " + now).getBytes(StandardCharsets.UTF_8)).build();
-            LogAppendInfo appended = log.appendAsLeader(batch, 0);
-            log.flush();
-            int starts = countRecords(log);
-            System.out.printf("Storage ready in %s: %d partition log(s); this start was written at offset %d of %s;"
-                    + " %d start(s) recorded so far.%n", dataDir.toAbsolutePath(), logs.allLogs().size(),
-                    appended.firstOffset(), STARTS, starts);
-            logs.offlineDirs().forEach((dir, why) -> System.out.println("Offline log directory " + dir + ": " + why));
+        prepare();
+        FjordNode node = new FjordNode(ServerConfig.from(config()));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Fjord dev: stopping...");
+            node.close();
+            System.out.println("Fjord dev: stopped; data kept in " + dataDir.toAbsolutePath());
+            stopped.countDown();
+        }, "fjord-dev-shutdown"));
+        if (!node.awaitBrokerReady(READY_TIMEOUT_MS)) {
+            System.err.println("Fjord dev: the broker did not become ready within " + READY_TIMEOUT_MS / 1000
+                    + " s; see the log above");
+            return 1;
         }
+        String bootstrap = "localhost:" + node.clientPort();
+        System.out.println("Fjord dev ready on " + bootstrap + " (data in " + dataDir.toAbsolutePath()
+                + (node.managementPort() >= 0 ? ", management http://localhost:" + node.managementPort() : "")
+                + "). Try: echo hello | ./fjord produce demo   then   ./fjord consume demo --from-beginning."
+                + " Ctrl-C stops.");
+        stopped.await();
         return 0;
     }
 
-    private static int countRecords(PartitionLog log) {
-        int count = 0;
-        long offset = log.logStartOffset();
-        while (offset < log.logEndOffset()) {
-            FetchDataInfo data = log.read(offset, 1 << 20, log.logEndOffset(), true);
-            RecordBatch batch = new RecordBatch();
-            ByteBuffer records = data.records();
-            for (int p = 0; p < records.limit(); p += batch.sizeInBytes()) {
-                batch.wrap(records, p);
-                for (Record r : batch.records()) {
-                    count += r.offset() >= offset ? 1 : 0;
-                }
-                offset = batch.nextOffset();
-            }
+    /** Formats on first use: a new cluster whose metadata quorum is this one node. */
+    private void prepare() {
+        MetaProperties identity = MetaProperties.read(dataDir);
+        if (identity == null) {
+            SecureRandom random = new SecureRandom();
+            String clusterId = MetaProperties.randomId(random);
+            String directoryId = MetaProperties.randomId(random);
+            Formatter.format(dataDir, clusterId, NODE_ID, directoryId);
+            System.out.println("Fjord dev: formatted " + dataDir.toAbsolutePath() + " for a new single-node cluster "
+                    + clusterId);
+            identity = MetaProperties.read(dataDir);
         }
-        return count;
+        if (!Files.exists(dataDir.resolve(VoterSet.FILE_NAME))) {
+            // formatted by an early release that had no quorum yet: this node is its only voter
+            VoterSet.parse(NODE_ID + "@127.0.0.1:" + controllerPort + ":"
+                    + DirectoryIds.format(DirectoryIds.parse(identity.directoryId()))).write(dataDir);
+        }
+    }
+
+    private Properties config() {
+        Properties p = new Properties();
+        p.setProperty("node.id", String.valueOf(NODE_ID));
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("log.dirs", dataDir.toString());
+        p.setProperty("listeners", "CLIENT://127.0.0.1:" + clientPort);
+        p.setProperty("management.port", String.valueOf(managementPort));
+        // one voter: nobody to wait for, so elect and unfence quickly
+        p.setProperty("controller.quorum.election.timeout.ms", "100");
+        p.setProperty("broker.heartbeat.interval.ms", "500");
+        return p;
     }
 }

@@ -1,7 +1,6 @@
 package io.fjord.broker.cli;
 
-import io.fjord.broker.server.BrokerNode;
-import io.fjord.broker.server.ControllerNode;
+import io.fjord.broker.server.FjordNode;
 import io.fjord.broker.server.ServerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,8 +11,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code fjord server --config FILE}: runs a node until it is stopped (SIGTERM or Ctrl-C stop it cleanly). */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Run a node from a configuration file (process.roles=controller, or broker: its metadata side"
-                + " so far).")
+        description = "Run a node from a configuration file (process.roles=controller, broker or both).")
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "The node's configuration (Java properties).")
     Path configFile;
@@ -24,8 +22,7 @@ final class ServerCommand implements Callable<Integer> {
             System.setProperty("FJORD_LOG_LEVEL", "INFO"); // a server logs its state changes; tools stay quiet
         }
         ServerConfig config = ServerConfig.load(configFile);
-        AutoCloseable node = config.role() == ServerConfig.Role.CONTROLLER ? new ControllerNode(config)
-                : new BrokerNode(config);
+        FjordNode node = new FjordNode(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -35,13 +32,23 @@ final class ServerCommand implements Callable<Integer> {
             }
             stopped.countDown();
         }, "fjord-shutdown"));
-        System.out.println(node instanceof ControllerNode controller
-                ? "Fjord controller " + config.nodeId() + " ready on port " + controller.port() + " (metadata in "
-                        + config.logDirs().get(0).toAbsolutePath() + (controller.managementPort() < 0 ? ")"
-                        : "; management http://127.0.0.1:" + controller.managementPort() + "/quorum)")
-                : "Fjord broker " + config.nodeId() + " started (metadata in " + config.logDirs().get(0).toAbsolutePath()
-                        + "); it registers with the active controller");
+        System.out.println(readyLine(config, node));
         stopped.await();
         return 0;
+    }
+
+    private static String readyLine(ServerConfig config, FjordNode node) {
+        StringBuilder line = new StringBuilder("Fjord node " + config.nodeId() + " ready:");
+        if (node.controllerPort() >= 0) {
+            line.append(" controller on port ").append(node.controllerPort()).append(';');
+        }
+        if (node.clientPort() >= 0) {
+            line.append(" broker (client listener) on port ").append(node.clientPort()).append(';');
+        }
+        line.append(" data in ").append(config.logDirs().get(0).toAbsolutePath());
+        if (node.managementPort() >= 0) {
+            line.append("; management http://127.0.0.1:").append(node.managementPort()).append("/health");
+        }
+        return line.toString();
     }
 }

@@ -8,6 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -28,6 +30,9 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     private final CommittedMetadata metadata;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
+    /** The image listeners have been given; waiters wait on {@link #publishedChanged}. */
+    private volatile MetadataImage published = MetadataImage.EMPTY;
+    private final Object publishedChanged = new Object();
     private volatile boolean closed;
 
     BrokerMetadataPublisher(int brokerId, QuorumDriver driver, long snapshotIntervalBytes) {
@@ -51,8 +56,27 @@ final class BrokerMetadataPublisher implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** The latest image whose changes every listener has been given. */
     MetadataImage image() {
-        return metadata.image();
+        return published;
+    }
+
+    /**
+     * Waits until the published image satisfies {@code until} or {@code timeoutMs} passed; returns the latest
+     * published image either way.
+     */
+    MetadataImage awaitImage(Predicate<MetadataImage> until, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        synchronized (publishedChanged) {
+            while (!until.test(published)) {
+                long leftNs = deadline - System.nanoTime();
+                if (leftNs <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(publishedChanged, leftNs);
+            }
+            return published;
+        }
     }
 
     /** The metadata log offset this broker has applied up to (what its heartbeats report). */
@@ -61,14 +85,14 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     }
 
     private void run() {
-        MetadataImage published = MetadataImage.EMPTY;
+        MetadataImage last = MetadataImage.EMPTY;
         while (!closed) {
             try {
                 metadata.catchUp();
                 MetadataImage now = metadata.image();
-                if (now != published) {
-                    List<LeadershipChange> changes = LeadershipChange.between(published, now, brokerId);
-                    published = now;
+                if (now != last) {
+                    List<LeadershipChange> changes = LeadershipChange.between(last, now, brokerId);
+                    last = now;
                     for (Listener listener : listeners) {
                         try {
                             listener.onMetadata(now, changes);
@@ -76,6 +100,10 @@ final class BrokerMetadataPublisher implements AutoCloseable {
                             LOG.error("[Broker {}] a metadata listener failed at offset {}", brokerId,
                                     now.endOffset(), e);
                         }
+                    }
+                    synchronized (publishedChanged) {
+                        published = now;
+                        publishedChanged.notifyAll();
                     }
                 }
                 driver.awaitHighWatermarkAbove(driver.status().highWatermark(), 100);

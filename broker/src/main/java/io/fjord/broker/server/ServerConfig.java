@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * controller-only node; the broker role and the Micronaut binding come with the broker):
  * <pre>
  * node.id=1                                      required
- * process.roles=controller                       required: controller or broker (combined comes with the broker)
+ * process.roles=broker,controller                required: controller, broker, or both (a combined node)
  * log.dirs=/var/lib/fjord                        required; the first holds the metadata log
  * controller.quorum.election.timeout.ms=1000     base election timeout (randomized up to twice this)
  * controller.quorum.fetch.timeout.ms=2000        a follower that hears nothing for this long starts an election
@@ -34,17 +34,29 @@ import java.util.TreeSet;
  * broker.heartbeat.interval.ms=2000              how often a broker heartbeats to the active controller
  * management.port=8080                           management HTTP (/health, /quorum) on 127.0.0.1; 0 any free
  *                                                port, -1 off
+ * auto.create.topics.enable=true                 a broker creates a topic a producer or consumer first asks for
+ * num.partitions=1                               partitions of an auto-created topic (and of a create without a count)
+ * default.replication.factor=1                   replicas of an auto-created topic (and of a create without one)
  * quorum.records.api.enable=false                instead of the cluster metadata controller, run the QuorumRecords
  *                                                tool API (opaque records; quorum tests and benchmarks only)
  * </pre>
  * The controller listener is the host and port this node has in the voter set written by {@code fjord format}.
  * Every problem is reported in one line naming the key, the value and what is allowed.
  */
-public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
+public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
                            ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled,
-                           Listener clientListener, long brokerHeartbeatIntervalMs, int managementPort) {
+                           Listener clientListener, long brokerHeartbeatIntervalMs, int managementPort,
+                           BrokerDefaults brokerDefaults) {
     /** What a node runs ({@code process.roles}). */
     public enum Role { CONTROLLER, BROKER }
+
+    /** What a broker uses when a request leaves a choice to it. */
+    public record BrokerDefaults(boolean autoCreateTopics, int numPartitions, short defaultReplicationFactor) {
+    }
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
+    }
 
     /** A listener, {@code NAME://host:port}. */
     public record Listener(String name, String host, int port) {
@@ -64,7 +76,8 @@ public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig
             "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
             "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
             "leader.imbalance.check.interval.seconds", "quorum.records.api.enable", "listeners",
-            "broker.heartbeat.interval.ms", "management.port");
+            "broker.heartbeat.interval.ms", "management.port", "auto.create.topics.enable", "num.partitions",
+            "default.replication.factor");
 
     /** @throws IllegalArgumentException with the one-line explanation */
     public static ServerConfig load(Path file) {
@@ -79,23 +92,14 @@ public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig
         return from(props);
     }
 
-    static ServerConfig from(Properties props) {
+    public static ServerConfig from(Properties props) {
         Set<String> unknown = new TreeSet<>(props.stringPropertyNames());
         unknown.removeAll(KNOWN);
         if (!unknown.isEmpty()) {
             throw new IllegalArgumentException("unknown configuration key " + unknown.iterator().next()
                     + "; known keys: " + new TreeSet<>(KNOWN));
         }
-        String roles = required(props, "process.roles").trim();
-        Role role;
-        if (roles.equals("controller")) {
-            role = Role.CONTROLLER;
-        } else if (roles.equals("broker")) {
-            role = Role.BROKER;
-        } else {
-            throw new IllegalArgumentException("process.roles=" + roles + " is not allowed: 'controller' or 'broker'"
-                    + " (combined nodes come with the broker's client API; 'fjord dev' runs the single-node default)");
-        }
+        Set<Role> roles = roles(required(props, "process.roles"));
         int nodeId = (int) number(props, "node.id", null, 0, Integer.MAX_VALUE);
         List<Path> dirs = new ArrayList<>();
         for (String dir : required(props, "log.dirs").split(",")) {
@@ -122,10 +126,29 @@ public record ServerConfig(int nodeId, Role role, List<Path> logDirs, RaftConfig
         long rebalanceSeconds = number(props, "leader.imbalance.check.interval.seconds", 300L, 1, 86_400);
         Listener client = Listener.parse(props.getProperty("listeners", "CLIENT://127.0.0.1:9092"));
         long heartbeatMs = number(props, "broker.heartbeat.interval.ms", 2000L, 10, 600_000);
-        return new ServerConfig(nodeId, role, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
+        BrokerDefaults defaults = new BrokerDefaults(bool(props, "auto.create.topics.enable", true),
+                (int) number(props, "num.partitions", 1L, 1, 10_000),
+                (short) number(props, "default.replication.factor", 1L, 1, Short.MAX_VALUE));
+        return new ServerConfig(nodeId, roles, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
                 rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,
-                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535));
+                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535), defaults);
+    }
+
+    private static Set<Role> roles(String text) {
+        Set<Role> roles = java.util.EnumSet.noneOf(Role.class);
+        for (String part : text.split(",")) {
+            String name = part.trim();
+            if (name.equals("controller")) {
+                roles.add(Role.CONTROLLER);
+            } else if (name.equals("broker")) {
+                roles.add(Role.BROKER);
+            } else {
+                throw new IllegalArgumentException("process.roles=" + text + " is not allowed: 'controller', 'broker'"
+                        + " or 'broker,controller' (a combined node)");
+            }
+        }
+        return Set.copyOf(roles);
     }
 
     private static boolean bool(Properties props, String key, boolean fallback) {

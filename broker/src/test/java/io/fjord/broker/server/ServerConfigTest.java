@@ -31,6 +31,14 @@ class ServerConfigTest {
         assertEquals(2000, config.raft().fetchTimeoutMs());
         assertEquals(20L << 20, config.snapshotIntervalBytes());
         assertFalse(config.recordsApiEnabled(), "the tool API is off unless asked for");
+        assertEquals(new ServerConfig.BrokerDefaults(true, 1, (short) 1), config.brokerDefaults(), "Kafka's defaults");
+    }
+
+    @Test
+    void combinedRolesAreBoth() {
+        ServerConfig config = ServerConfig.from(props("process.roles", "broker, controller"));
+        assertTrue(config.hasRole(ServerConfig.Role.BROKER));
+        assertTrue(config.hasRole(ServerConfig.Role.CONTROLLER));
     }
 
     @Test
@@ -38,8 +46,10 @@ class ServerConfigTest {
         String[][] cases = {
             {"node.id", "-1", "node.id=-1 is not allowed: an integer from 0"},
             {"controller.quorum.fetch.timeout.ms", "soon", "controller.quorum.fetch.timeout.ms=soon is not allowed"},
-            {"process.roles", "broker,controller", "process.roles=broker,controller is not allowed: 'controller' or"
-                    + " 'broker'"},
+            {"process.roles", "broker,zookeeper", "process.roles=broker,zookeeper is not allowed: 'controller',"
+                    + " 'broker' or 'broker,controller'"},
+            {"num.partitions", "0", "num.partitions=0 is not allowed: an integer from 1 to 10000"},
+            {"auto.create.topics.enable", "on", "auto.create.topics.enable=on is not allowed: true or false"},
             {"listeners", "127.0.0.1:9092", "listeners=127.0.0.1:9092 is not allowed: NAME://host:port"},
             {"quorum.records.api.enable", "yes", "quorum.records.api.enable=yes is not allowed: true or false"},
             {"log.retention.hours", "1", "unknown configuration key log.retention.hours"},

@@ -52,7 +52,9 @@ public final class BrokerControl {
             heartbeats.touch(brokerId, nowMs);
             return ControllerResult.of(new Registration(ApiError.NONE, existing.epoch()));
         }
-        if (existing != null && heartbeats.isAlive(brokerId, nowMs, config.brokerSessionTimeoutMs())) {
+        if (existing != null && (existing.fenced()
+                ? heartbeats.heardFrom(brokerId, nowMs, config.brokerSessionTimeoutMs())
+                : heartbeats.isAlive(brokerId, nowMs, config.brokerSessionTimeoutMs()))) {
             return ControllerResult.of(new Registration(ApiError.of(DUPLICATE_BROKER_REGISTRATION, "broker "
                     + brokerId + " is registered by another live process (incarnation " + existing.incarnationId()
                     + "); it must stop, or its session of " + config.brokerSessionTimeoutMs() + " ms lapse, first"), -1));

@@ -50,6 +50,16 @@ public final class BrokerHeartbeats {
         return last == null || nowMs - last < sessionTimeoutMs;
     }
 
+    /**
+     * Whether the broker itself was heard from within {@code sessionTimeoutMs} (no session is started: a fenced
+     * registration that nobody heartbeats for, say one a controlled shutdown released before a controller restart,
+     * is not a live process).
+     */
+    public boolean heardFrom(int brokerId, long nowMs, long sessionTimeoutMs) {
+        Long last = lastContactMs.get(brokerId);
+        return !released.contains(brokerId) && last != null && nowMs - last < sessionTimeoutMs;
+    }
+
     /** Brokers among {@code candidates} whose session has lapsed; brokers never seen start their session now. */
     public List<Integer> expired(Iterable<Integer> candidates, long nowMs, long sessionTimeoutMs) {
         List<Integer> out = new ArrayList<>();

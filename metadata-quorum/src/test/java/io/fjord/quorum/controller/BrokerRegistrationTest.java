@@ -119,6 +119,22 @@ class BrokerRegistrationTest {
     }
 
     @Test
+    void aBrokerReleasedBeforeAControllerRestartMayRegisterAtOnce() {
+        // a combined node stopped cleanly: its broker was released fenced, then its controller restarted
+        ControllerTestCluster c = ControllerTestCluster.create().withBrokers(1, 2);
+        c.shutdown(1);
+        c.failOver();
+        assertOk(c.registerNewIncarnation(1).response().error());
+
+        // but a fenced broker that is heartbeating (say, still catching up) is a live process
+        ControllerTestCluster d = ControllerTestCluster.create().withBrokers(1).withFencedBroker(2);
+        d.failOver();
+        d.heartbeat(2, d.epochOf(2), 0, false);
+        ControllerResult<Registration> duplicate = d.registerNewIncarnation(2);
+        assertRefused(DUPLICATE_BROKER_REGISTRATION, duplicate.response().error(), duplicate);
+    }
+
+    @Test
     void aNewActiveControllerStartsEverySessionAfresh() {
         ControllerTestCluster c = ControllerTestCluster.create().withBrokers(1, 2).withTopic("orders", 2, 2);
         c.advance(SESSION_TIMEOUT_MS * 10).failOver();

@@ -1,0 +1,169 @@
+package io.fjord.broker.server;
+
+import io.fjord.broker.api.AdminGrpcService;
+import io.fjord.broker.api.ClusterView;
+import io.fjord.broker.api.ConfigDescriber;
+import io.fjord.broker.api.MetadataGrpcService;
+import io.fjord.broker.api.TopicDefaults;
+import io.fjord.proto.internal.v1.ControllerError;
+import io.fjord.proto.internal.v1.ControllerGrpc;
+import io.fjord.quorum.config.VoterSet;
+import io.fjord.quorum.metadata.MetadataImage;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The broker role: follows the metadata log (its own observer, or the combined node's quorum member), registers
+ * and heartbeats with the active controller, and serves the client API ({@code fjord.v1}) on the client listener,
+ * with the standard gRPC health service (SERVING once this broker is unfenced) and server reflection.
+ * {@link #close} asks for a controlled shutdown first.
+ */
+final class BrokerServer implements ClusterView, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerServer.class);
+    /** Kafka's socket.request.max.bytes: the largest request the client listener accepts. */
+    static final int MAX_REQUEST_BYTES = 100 << 20;
+
+    private final ServerConfig config;
+    private final String clusterId;
+    private final RaftManager raft;
+    private final BrokerMetadataPublisher metadata;
+    private final ControllerClient controllers;
+    private final BrokerLifecycle lifecycle;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private final Server server;
+
+    /**
+     * @param ownsSnapshots whether this broker's metadata follower writes metadata snapshots (a broker-only node);
+     *                      in a combined node the controller does
+     * @param dataServices  the data-path services (produce, fetch) to serve beside metadata and admin
+     * @throws UncheckedIOException if the client listener cannot be bound
+     */
+    BrokerServer(ServerConfig config, String clusterId, RaftManager raft, VoterSet voters, boolean ownsSnapshots,
+                 List<BindableService> dataServices, Map<String, String> topicDefaults,
+                 Map<String, String> brokerConfig) {
+        this.config = config;
+        this.clusterId = clusterId;
+        this.raft = raft;
+        this.metadata = new BrokerMetadataPublisher(config.nodeId(), raft.driver(),
+                ownsSnapshots ? config.snapshotIntervalBytes() : Long.MAX_VALUE);
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        metadata.addListener((image, changes) -> health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                image.isUnfenced(config.nodeId()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
+        this.controllers = new ControllerClient(voters);
+        ServerConfig.Listener listener = config.clientListener();
+        ServerConfig.BrokerDefaults defaults = config.brokerDefaults();
+        TopicDefaults topicDefaultsForRequests = new TopicDefaults(defaults.autoCreateTopics(),
+                defaults.numPartitions(), defaults.defaultReplicationFactor());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(),
+                        listener.port()))
+                .maxInboundMessageSize(MAX_REQUEST_BYTES)
+                .addService(new MetadataGrpcService(this, topicDefaultsForRequests))
+                .addService(new AdminGrpcService(this, topicDefaultsForRequests,
+                        new ConfigDescriber(config.nodeId(), topicDefaults, brokerConfig)))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance());
+        dataServices.forEach(builder::addService);
+        try {
+            this.server = builder.build().start();
+        } catch (IOException e) {
+            metadata.close();
+            controllers.close();
+            throw new UncheckedIOException("cannot listen on " + listener.host() + ":" + listener.port()
+                    + " (the client listener, listeners=" + listener.name() + "://" + listener.host() + ":"
+                    + listener.port() + "): " + e.getMessage(), e);
+        }
+        ServerConfig.Listener advertised = new ServerConfig.Listener(listener.name(), listener.host(),
+                server.getPort());
+        this.lifecycle = new BrokerLifecycle(config.nodeId(), advertised, controllers, metadata::appliedOffset,
+                config.brokerHeartbeatIntervalMs());
+        LOG.info("[Broker {}] client listener on {}:{}", config.nodeId(), listener.host(), server.getPort());
+    }
+
+    void addMetadataListener(BrokerMetadataPublisher.Listener listener) {
+        metadata.addListener(listener);
+    }
+
+    int port() {
+        return server.getPort();
+    }
+
+    boolean isFenced() {
+        return lifecycle.isFenced();
+    }
+
+    long appliedMetadataOffset() {
+        return metadata.appliedOffset();
+    }
+
+    @Override
+    public String clusterId() {
+        return clusterId;
+    }
+
+    @Override
+    public String listenerName() {
+        return config.clientListener().name();
+    }
+
+    @Override
+    public MetadataImage image() {
+        return metadata.image();
+    }
+
+    @Override
+    public int activeControllerId() {
+        return raft.driver().status().leaderId();
+    }
+
+    @Override
+    public MetadataImage awaitImage(Predicate<MetadataImage> until, long timeoutMs) throws InterruptedException {
+        return metadata.awaitImage(until, timeoutMs);
+    }
+
+    @Override
+    public <T> T callController(Function<ControllerGrpc.ControllerBlockingStub, T> rpc,
+                                Function<T, ControllerError> error, long timeoutMs) throws InterruptedException {
+        return controllers.call(rpc, error, timeoutMs);
+    }
+
+    /** Controlled shutdown (up to 30 s for the controller to move leaderships away), then stop serving. */
+    @Override
+    public void close() {
+        try {
+            if (!lifecycle.shutDown(30_000)) {
+                LOG.warn("[Broker {}] the controller did not release this broker within 30 s; stopping anyway",
+                        config.nodeId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        health.enterTerminalState();
+        server.shutdown();
+        lifecycle.close();
+        controllers.close();
+        metadata.close();
+        try {
+            if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+    }
+}

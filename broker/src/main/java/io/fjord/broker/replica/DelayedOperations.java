@@ -128,6 +128,10 @@ public final class DelayedOperations implements AutoCloseable {
         return completed;
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
     /** Operations waiting on {@code key}. */
     public int watching(TopicPartition key) {
         Set<Operation> ops = watchers.get(key);

@@ -60,6 +60,11 @@ public final class Partition {
         return tp;
     }
 
+    /** The largest batch this partition accepts ({@code max.message.bytes}, with topic overrides). */
+    public int maxMessageBytes() {
+        return log.config().maxMessageBytes();
+    }
+
     PartitionLog log() {
         return log;
     }
@@ -207,7 +212,7 @@ public final class Partition {
     }
 
     /** Whether a fetch from {@code fetchOffset} has something to read now (below the HW), or the role changed. */
-    boolean hasNews(long fetchOffset, int leaderEpoch) {
+    public boolean hasNews(long fetchOffset, int leaderEpoch) {
         Role r = role;
         return fetchOffset < highWatermark || !r.leader() || r.leaderEpoch() != leaderEpoch;
     }

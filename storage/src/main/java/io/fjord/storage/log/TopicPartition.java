@@ -5,6 +5,11 @@ import java.util.Optional;
 /** A topic name and partition number; its log lives in directory {@code <topic>-<partition>}. */
 public record TopicPartition(String topic, int partition) {
     public static final int MAX_TOPIC_NAME_LENGTH = 249;
+    /**
+     * Names starting with this are reserved: {@code __cluster_metadata-0} in the first log directory holds the
+     * metadata Raft log (combined mode), which is not a partition of a topic.
+     */
+    public static final String RESERVED_PREFIX = "__cluster_metadata";
 
     public TopicPartition {
         validateTopicName(topic);
@@ -13,7 +18,15 @@ public record TopicPartition(String topic, int partition) {
         }
     }
 
-    /** Kafka's rule: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, and not {@code .} or {@code ..}. */
+    /** Whether {@code topic} is reserved for internal logs ({@link #RESERVED_PREFIX}). */
+    public static boolean isReserved(String topic) {
+        return topic != null && topic.startsWith(RESERVED_PREFIX);
+    }
+
+    /**
+     * Kafka's rule: 1 to 249 characters of {@code [a-zA-Z0-9._-]}, and not {@code .} or {@code ..}; and not a
+     * reserved name ({@link #RESERVED_PREFIX}).
+     */
     public static void validateTopicName(String topic) {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("topic name must not be empty");
@@ -32,6 +45,10 @@ public record TopicPartition(String topic, int partition) {
                 throw new IllegalArgumentException("topic name '" + topic + "' contains '" + c
                         + "': only ASCII letters, digits, '.', '_' and '-' are allowed");
             }
+        }
+        if (isReserved(topic)) {
+            throw new IllegalArgumentException("topic name '" + topic + "' is reserved: names starting with '"
+                    + RESERVED_PREFIX + "' are for the cluster metadata log");
         }
     }
 

@@ -34,6 +34,8 @@ import java.util.function.ToLongFunction;
  * start fails. A partition that fails to load (say, damaged fsynced data) is reported offline with the reason and
  * the others load. Each log gets its topic's config from {@code topicConfigs}. New partitions go to the usable
  * directory holding the fewest. Deletions interrupted by a crash ({@code *-delete} directories) are finished.
+ * Directories with reserved names ({@link TopicPartition#RESERVED_PREFIX}, the metadata log
+ * {@code __cluster_metadata-0} in combined mode) are left alone.
  *
  * <p>Background work (retention, flushing rolled segments, time-based flush) is one pass of
  * {@link #runMaintenance}, a plain method taking {@code nowMs} that tests call directly;
@@ -108,6 +110,9 @@ public final class LogManager implements AutoCloseable {
                     StorageFiles.deleteRecursively(child);
                     LOG.info("finished deleting {}", child);
                     continue;
+                }
+                if (name.startsWith(TopicPartition.RESERVED_PREFIX)) {
+                    continue; // the metadata Raft log (combined mode): the quorum owns it, not this manager
                 }
                 Optional<TopicPartition> tp = TopicPartition.fromDirName(name);
                 if (tp.isEmpty()) {

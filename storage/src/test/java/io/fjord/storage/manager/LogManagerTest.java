@@ -49,6 +49,26 @@ class LogManagerTest {
     }
 
     @Test
+    void leavesTheMetadataLogAloneAndRefusesReservedNames() {
+        Path dir = tmp.resolve("d1");
+        try (PartitionLog metadata = PartitionLog.open(dir.resolve("__cluster_metadata-0"), LogConfig.defaults(),
+                clock)) {
+            metadata.appendAsLeader(Batches.of(T0, "raft-entry"), 1);
+        }
+        try (LogManager manager = new LogManager(List.of(dir), topic -> LogConfig.defaults(), clock)) {
+            assertTrue(manager.allLogs().isEmpty(), "the metadata log is not a partition: " + manager.allLogs());
+            assertTrue(manager.offlinePartitions().isEmpty());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> manager.getOrCreateLog(new TopicPartition("__cluster_metadata", 0)));
+            assertTrue(e.getMessage().contains("reserved"), e.getMessage());
+        }
+        assertTrue(Files.isDirectory(dir.resolve("__cluster_metadata-0")), "untouched");
+        assertFalse(TopicPartition.fromDirName("__cluster_metadata-0").isPresent());
+        assertTrue(TopicPartition.isReserved("__cluster_metadata_x"));
+        assertFalse(TopicPartition.isReserved("_cluster_metadata"));
+    }
+
+    @Test
     void anUnusableDirectoryGoesOfflineAndTheRestServe() throws Exception {
         Path file = tmp.resolve("not-a-dir");
         Files.writeString(file, "x");

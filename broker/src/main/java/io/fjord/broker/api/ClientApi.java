@@ -1,0 +1,28 @@
+package io.fjord.broker.api;
+
+import io.fjord.broker.replica.ReplicaManager;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Adds the data-path services of the client API ({@code ProduceService}, {@code FetchService}) to a gRPC server, each
+ * behind {@link GrpcErrors}, and bounds request size: a larger request is refused by gRPC with RESOURCE_EXHAUSTED.
+ */
+public final class ClientApi {
+    /** Kafka's {@code socket.request.max.bytes}: the largest request accepted. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+
+    private ClientApi() {
+    }
+
+    public static <T extends ServerBuilder<T>> T addTo(T builder, ReplicaManager replicaManager,
+                                                       MeterRegistry registry, int maxRequestBytes) {
+        ApiMetrics metrics = new ApiMetrics(registry);
+        replicaManager.bindMetrics(registry);
+        GrpcErrors errors = new GrpcErrors();
+        return builder.maxInboundMessageSize(maxRequestBytes)
+                .addService(ServerInterceptors.intercept(new ProduceGrpcService(replicaManager, metrics), errors))
+                .addService(ServerInterceptors.intercept(new FetchGrpcService(replicaManager, metrics), errors));
+    }
+}

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The records for one partition that go out together as one record batch, with each record's future and callback.
@@ -28,6 +29,7 @@ public final class ProducerBatch {
     private final RecordBatchBuilder builder;
     private final List<Thunk> thunks = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicBoolean completed = new AtomicBoolean();
     private final int batchSizeBytes;
     private final int reservedBytes;
     private ByteBuffer built;
@@ -88,6 +90,9 @@ public final class ProducerBatch {
 
     /** Completes each record's future with its offset ({@code baseOffset} -1: unknown, as with acks=0). */
     void complete(long baseOffset, long logAppendTimeMs) {
+        if (!completed.compareAndSet(false, true)) {
+            return; // already failed by a forced close, or completed at send time (acks=0)
+        }
         for (int i = 0; i < thunks.size(); i++) {
             Thunk t = thunks.get(i);
             long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : t.timestampMs;
@@ -99,6 +104,9 @@ public final class ProducerBatch {
     }
 
     void fail(RuntimeException exception) {
+        if (!completed.compareAndSet(false, true)) {
+            return;
+        }
         for (Thunk t : thunks) {
             RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(), -1,
                     t.timestampMs, t.keySizeBytes, t.valueSizeBytes);

@@ -43,7 +43,9 @@ public abstract class ClientCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return EXIT_FAILURE;
         } catch (FjordException e) {
-            err.println("error: " + describe(e));
+            err.println(isUnreachable(e)
+                    ? "error: cannot reach a broker at " + bootstrap.value() + ": is `./fjord dev` running?"
+                    : "error: " + describe(e));
             return EXIT_FAILURE;
         } catch (java.util.concurrent.ExecutionException e) {
             FjordException cause = unwrap(e);
@@ -71,6 +73,26 @@ public abstract class ClientCommand implements Callable<Integer> {
             return message;
         }
         return e.errorCode().name() + ": " + message;
+    }
+
+    static boolean isUnreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BrokerUnreachableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Fails fast with {@link BrokerUnreachableException} when no broker answers at the bootstrap address. */
+    protected void checkReachable() {
+        io.fjord.client.internal.ChannelPool pool = new io.fjord.client.internal.ChannelPool();
+        try {
+            new io.fjord.client.internal.Metadata(java.util.List.of(bootstrap.value().split(",")), pool, 10_000,
+                    Long.MAX_VALUE, false).refresh(java.util.List.of(), System.currentTimeMillis());
+        } finally {
+            pool.close();
+        }
     }
 
     /** Unwraps a future's failure into the client exception it carries. */

@@ -33,9 +33,11 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p><b>Ordering.</b> Records of one partition are sent in {@code send} order. With retries and
- * {@code max.in.flight.requests.per.connection > 1}, a failed batch retried after a later one succeeded lands
- * after it (as in Kafka without idempotence); set it to 1 to keep order across retries.
+ * <p><b>Ordering.</b> Records of one partition are appended in {@code send} order, retries included: unlike
+ * Kafka (where requests on one TCP connection are handled in order), separate gRPC calls may be handled
+ * concurrently, so the producer keeps at most one batch per partition in flight, and a retried batch goes first.
+ * {@code max.in.flight.requests.per.connection} bounds the concurrent requests per broker (for different
+ * partitions). Without idempotence (not yet supported) a retry after a lost answer may still write a duplicate.
  *
  * <p><b>Callbacks</b> (and {@link ProducerInterceptor#onAcknowledgement}) run on a client I/O thread; keep them
  * short. With {@code acks=0} futures complete as the request is sent, with offset -1.

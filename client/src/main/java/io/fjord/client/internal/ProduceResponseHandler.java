@@ -16,8 +16,8 @@ import java.util.Map;
  * {@code retry.backoff.ms}, within {@code delivery.timeout.ms}, refreshing metadata first when the leader moved),
  * or fail it with the broker's error code and message. Thread-safe (called on gRPC threads).
  *
- * <p>With retries and {@code max.in.flight.requests.per.connection > 1}, a retried batch may land after a later
- * batch of the same partition (as in Kafka without idempotence); with 1 in flight, order is kept.
+ * <p>A partition has at most one batch in flight and a retried batch goes back to the head of its queue, so
+ * records of a partition are appended in {@code send} order, retries included.
  */
 public final class ProduceResponseHandler {
     private final ProducerSettings settings;
@@ -78,6 +78,12 @@ public final class ProduceResponseHandler {
     public void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
         accumulator.unmute(batch.topicPartition);
         batch.complete(baseOffset, logAppendTimeMs);
+        accumulator.deallocate(batch);
+    }
+
+    /** acks=0: completes the records with offset -1 as the request goes out. */
+    public void completeUnacknowledged(ProducerBatch batch) {
+        batch.complete(-1, -1);
         accumulator.deallocate(batch);
     }
 

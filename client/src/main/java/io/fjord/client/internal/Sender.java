@@ -25,8 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The producer's I/O thread: refreshes metadata when due, takes ready batches from the accumulator, groups them per
  * leader into one {@code ProduceRequest} (raw record batches, the fast path), keeps at most
- * {@code max.in.flight.requests.per.connection} requests in flight per broker, and hands answers to
- * {@link ProduceResponseHandler}. It waits on a condition between rounds: woken by {@code send} (a batch filled up),
+ * {@code max.in.flight.requests.per.connection} requests in flight per broker (each for different partitions: a
+ * partition has at most one batch in flight, which keeps its records in order even across retries), and hands
+ * answers to {@link ProduceResponseHandler}. It waits on a condition between rounds: woken by {@code send} (a batch filled up),
  * by a response, or when the next linger or backoff expires.
  *
  * <p>Thread-safety: {@link #run()} runs on one thread; {@link #wakeup()} and {@link #initiateClose} from any.
@@ -123,9 +124,9 @@ public final class Sender implements Runnable {
         Map<TopicPartition, ProducerBatch> byPartition = new HashMap<>();
         for (ProducerBatch batch : batches) {
             batch.attempts++;
-            if (settings.maxInFlight() == 1) {
-                accumulator.mute(batch.topicPartition);
-            }
+            // one batch per partition in flight: separate gRPC calls are not ordered the way requests on one
+            // Kafka TCP connection are, so a second in-flight batch of the partition could be appended first
+            accumulator.mute(batch.topicPartition);
             byPartition.put(batch.topicPartition, batch);
             request.addPartitions(PartitionProduceData.newBuilder()
                     .setTopic(batch.topicPartition.topic())
@@ -136,7 +137,7 @@ public final class Sender implements Runnable {
         count.incrementAndGet();
         if (settings.acks() == 0) {
             for (ProducerBatch batch : batches) {
-                handler.completeBatch(batch, -1, -1);
+                handler.completeUnacknowledged(batch); // nothing to wait for; the partition stays muted until done
             }
         }
         ProduceServiceGrpc.newStub(channels.channel(node.address()))
@@ -163,6 +164,9 @@ public final class Sender implements Runnable {
                     }
 
                     private void done() {
+                        if (settings.acks() == 0) {
+                            byPartition.keySet().forEach(accumulator::unmute);
+                        }
                         count.decrementAndGet();
                         wakeup();
                     }

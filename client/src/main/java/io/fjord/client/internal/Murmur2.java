@@ -12,6 +12,7 @@ public final class Murmur2 {
     private Murmur2() {
     }
 
+    @SuppressWarnings("fallthrough")
     public static int hash(byte[] data) {
         int length = data.length;
         int h = SEED ^ length;

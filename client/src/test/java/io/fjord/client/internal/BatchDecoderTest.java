@@ -65,7 +65,7 @@ class BatchDecoderTest {
     void aTrailingPartialBatchIsIgnored() {
         ByteBuffer whole = batch(0, CompressionType.NONE, "a");
         ByteBuffer second = batch(1, CompressionType.NONE, "b");
-        ByteBuffer truncated = concat(whole, (ByteBuffer) second.duplicate().limit(second.remaining() - 3));
+        ByteBuffer truncated = concat(whole, second.duplicate().limit(second.remaining() - 3));
         BatchDecoder.Decoded decoded = BatchDecoder.decode(tp, truncated, 0);
         assertEquals(List.of("a"), values(decoded.records()));
         assertEquals(1, decoded.nextFetchOffset());

@@ -3,6 +3,16 @@ package io.fjord.client.testing;
 import com.google.protobuf.ByteString;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.v1.AdminServiceGrpc;
+import io.fjord.proto.v1.AlterConfigsRequest;
+import io.fjord.proto.v1.AlterConfigsResponse;
+import io.fjord.proto.v1.ConfigEntry;
+import io.fjord.proto.v1.ConfigResource;
+import io.fjord.proto.v1.ConfigSource;
+import io.fjord.proto.v1.ConfigsResult;
+import io.fjord.proto.v1.CreatePartitionsRequest;
+import io.fjord.proto.v1.CreatePartitionsResponse;
+import io.fjord.proto.v1.DescribeConfigsRequest;
+import io.fjord.proto.v1.DescribeConfigsResponse;
 import io.fjord.proto.v1.BrokerNode;
 import io.fjord.proto.v1.CreateTopicsRequest;
 import io.fjord.proto.v1.CreateTopicsResponse;
@@ -301,6 +311,60 @@ public final class FakeBroker implements AutoCloseable {
             for (String name : names) {
                 b.addTopics(TopicDescription.newBuilder().setMetadata(topicMetadata(name))
                         .putAllConfigs(topicConfigs.getOrDefault(name, Map.of())));
+            }
+            observer.onNext(b.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void createPartitions(CreatePartitionsRequest request,
+                                     StreamObserver<CreatePartitionsResponse> observer) {
+            TopicResult.Builder r = TopicResult.newBuilder().setName(request.getTopic());
+            Integer count = topics.get(request.getTopic());
+            if (count == null) {
+                r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("no topic " + request.getTopic());
+            } else if (request.getTotalCount() <= count) {
+                r.setErrorCode(ErrorCode.INVALID_PARTITIONS).setErrorMessage("Topic currently has " + count
+                        + " partitions, which is higher than the requested " + request.getTotalCount() + ".");
+            } else {
+                topics.put(request.getTopic(), request.getTotalCount());
+            }
+            observer.onNext(CreatePartitionsResponse.newBuilder().setResult(r).build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void describeConfigs(DescribeConfigsRequest request, StreamObserver<DescribeConfigsResponse> observer) {
+            DescribeConfigsResponse.Builder b = DescribeConfigsResponse.newBuilder();
+            for (ConfigResource resource : request.getResourcesList()) {
+                ConfigsResult.Builder r = ConfigsResult.newBuilder().setResource(resource);
+                Map<String, String> configs = topicConfigs.get(resource.getName());
+                if (configs == null) {
+                    r.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("no topic " + resource.getName());
+                } else {
+                    r.addEntries(ConfigEntry.newBuilder().setName("segment.bytes").setValue("1073741824")
+                            .setSource(ConfigSource.CONFIG_SOURCE_DEFAULT));
+                    configs.forEach((k, v) -> r.addEntries(ConfigEntry.newBuilder().setName(k).setValue(v)
+                            .setSource(ConfigSource.CONFIG_SOURCE_TOPIC)));
+                }
+                b.addResults(r);
+            }
+            observer.onNext(b.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void alterConfigs(AlterConfigsRequest request, StreamObserver<AlterConfigsResponse> observer) {
+            AlterConfigsResponse.Builder b = AlterConfigsResponse.newBuilder().setResource(request.getResource());
+            Map<String, String> configs = topicConfigs.get(request.getResource().getName());
+            if (configs == null) {
+                b.setErrorCode(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).setErrorMessage("no such topic");
+            } else if (request.getSetMap().containsKey("retention.ms") && !request.getSetMap().get("retention.ms")
+                    .matches("-?\\d+")) {
+                b.setErrorCode(ErrorCode.INVALID_CONFIG).setErrorMessage("retention.ms must be a number");
+            } else {
+                configs.putAll(request.getSetMap());
+                request.getDeleteList().forEach(configs::remove);
             }
             observer.onNext(b.build());
             observer.onCompleted();

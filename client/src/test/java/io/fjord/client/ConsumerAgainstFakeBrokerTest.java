@@ -1,6 +1,7 @@
 package io.fjord.client;
 
 import io.fjord.client.testing.FakeBroker;
+import io.fjord.proto.v1.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,34 @@ class ConsumerAgainstFakeBrokerTest {
             consumer.assign(List.of(tp));
             consumer.seek(tp, 50);
             assertEquals(List.of("v0", "v1", "v2"), drain(consumer, 3));
+        }
+    }
+
+    @Test
+    void notLeaderRefreshesMetadataAndFetchesAgain() throws Exception {
+        produce(0, 3, 16384);
+        try (FjordConsumer consumer = consumer("earliest", 500)) {
+            consumer.assign(List.of(tp));
+            consumer.position(tp);
+            int metadataBefore = broker.metadataCalls.get();
+            broker.fetchErrors.add(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+            broker.fetchErrors.add(ErrorCode.FENCED_LEADER_EPOCH);
+            assertEquals(List.of("v0", "v1", "v2"), drain(consumer, 3));
+            assertTrue(broker.metadataCalls.get() >= metadataBefore + 2, "refreshed after each error");
+            assertTrue(broker.fetchCalls.get() <= 10, "backed off instead of spinning: " + broker.fetchCalls.get());
+        }
+    }
+
+    @Test
+    void nonRetriableFetchErrorsSurface() throws Exception {
+        produce(0, 1, 16384);
+        try (FjordConsumer consumer = consumer("earliest", 500)) {
+            consumer.assign(List.of(tp));
+            consumer.position(tp);
+            broker.fetchErrors.add(ErrorCode.UNKNOWN_SERVER_ERROR);
+            FjordException e = assertThrows(FjordException.class, () -> consumer.poll(Duration.ofSeconds(5)));
+            assertEquals(ErrorCode.UNKNOWN_SERVER_ERROR, e.errorCode());
+            assertEquals("UNKNOWN_SERVER_ERROR: scripted UNKNOWN_SERVER_ERROR (t-0)", e.getMessage());
         }
     }
 

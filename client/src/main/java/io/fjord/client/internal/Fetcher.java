@@ -182,11 +182,15 @@ public final class Fetcher {
             if (asked == null || !subscriptions.isAssigned(tp) || !asked.equals(subscriptions.position(tp))) {
                 continue; // seeked or unassigned while the fetch was in flight
             }
-            handlePartition(tp, asked, p);
+            if (!handlePartition(tp, asked, p)) {
+                // a retriable error: give metadata a moment before asking this broker again
+                nodeBackoffUntilMs.put(done.node, nowMs + settings.retryBackoffMs());
+            }
         }
     }
 
-    private void handlePartition(TopicPartition tp, long fetchOffset, FetchPartitionResponse p) {
+    /** Returns false after a retriable error (the partition is fetched again after a backoff). */
+    private boolean handlePartition(TopicPartition tp, long fetchOffset, FetchPartitionResponse p) {
         ErrorCode code = p.getErrorCode();
         if (code == ErrorCode.NONE) {
             BatchDecoder.Decoded decoded;
@@ -207,7 +211,7 @@ public final class Fetcher {
             } else if (next > fetchOffset) {
                 subscriptions.seek(tp, next); // only control batches or compacted-away offsets
             }
-            return;
+            return true;
         }
         if (code == ErrorCode.OFFSET_OUT_OF_RANGE) {
             if (subscriptions.defaultStrategy() == SubscriptionState.ResetStrategy.NONE) {
@@ -215,13 +219,16 @@ public final class Fetcher {
                         + " (auto.offset.reset=none)");
             }
             subscriptions.requestDefaultReset(tp);
-            return;
+            return true;
         }
         FjordException error = FjordException.forError(code, p.getErrorMessage(), tp.toString());
         if (!error.isRetriable()) {
             throw error;
         }
-        metadata.requestUpdate();
+        if (RetryPolicy.needsMetadataRefresh(code)) {
+            metadata.requestUpdate();
+        }
+        return false;
     }
 
     private boolean isBuffered(TopicPartition tp) {

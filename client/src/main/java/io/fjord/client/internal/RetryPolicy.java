@@ -24,6 +24,7 @@ public final class RetryPolicy {
             case FENCED_LEADER_EPOCH:
             case UNKNOWN_LEADER_EPOCH:
             case NOT_CONTROLLER:
+            case STORAGE_ERROR: // Kafka's KAFKA_STORAGE_ERROR: the log dir went offline; leadership will move
                 return true;
             default:
                 return false;
@@ -38,6 +39,7 @@ public final class RetryPolicy {
             case UNKNOWN_TOPIC_OR_PARTITION:
             case FENCED_LEADER_EPOCH:
             case UNKNOWN_LEADER_EPOCH:
+            case STORAGE_ERROR:
                 return true;
             default:
                 return false;

@@ -22,6 +22,7 @@ class RetryPolicyTest {
             "NOT_ENOUGH_REPLICAS, true, false",
             "FENCED_LEADER_EPOCH, true, true",
             "UNKNOWN_LEADER_EPOCH, true, true",
+            "STORAGE_ERROR, true, true",
             "RECORD_TOO_LARGE, false, false",
             "CORRUPT_MESSAGE, false, false",
             "INVALID_TOPIC_EXCEPTION, false, false",

@@ -78,6 +78,9 @@ public final class FakeBroker implements AutoCloseable {
     public final ConcurrentLinkedDeque<ErrorCode> produceErrors = new ConcurrentLinkedDeque<>();
     /** If set, every produce answer carries this error. */
     public volatile ErrorCode alwaysProduceError;
+    /** Errors for the next fetch answers, one per partition answer, taken in order. */
+    public final ConcurrentLinkedDeque<ErrorCode> fetchErrors = new ConcurrentLinkedDeque<>();
+    public final AtomicInteger fetchCalls = new AtomicInteger();
     public final AtomicInteger metadataCalls = new AtomicInteger();
     public final AtomicInteger produceCalls = new AtomicInteger();
     public final List<MetadataRequest> metadataRequests = new CopyOnWriteArrayList<>();
@@ -197,6 +200,7 @@ public final class FakeBroker implements AutoCloseable {
     private final class Fetch extends FetchServiceGrpc.FetchServiceImplBase {
         @Override
         public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
+            fetchCalls.incrementAndGet();
             FetchResponse response = answer(request);
             boolean empty = response.getPartitionsList().stream().allMatch(p -> p.getRecordBatches().isEmpty()
                     && p.getErrorCode() == ErrorCode.NONE);
@@ -217,7 +221,10 @@ public final class FakeBroker implements AutoCloseable {
                 long leo = logEndOffset(p.getTopic(), p.getPartition());
                 FetchPartitionResponse.Builder r = FetchPartitionResponse.newBuilder().setTopic(p.getTopic())
                         .setPartition(p.getPartition()).setHighWatermark(leo);
-                if (p.getFetchOffset() > leo || p.getFetchOffset() < 0) {
+                ErrorCode scripted = fetchErrors.poll();
+                if (scripted != null) {
+                    r.setErrorCode(scripted).setErrorMessage("scripted " + scripted);
+                } else if (p.getFetchOffset() > leo || p.getFetchOffset() < 0) {
                     r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE).setErrorMessage("valid: [0, " + leo + "]");
                 } else {
                     ByteString.Output out = ByteString.newOutput();

@@ -92,6 +92,21 @@ class ProducerAgainstFakeBrokerTest {
     }
 
     @Test
+    void anUnreachableLeaderIsRetriedAfterMetadataMovesLeadership() throws Exception {
+        broker.createTopic("t", 1);
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            broker.deadPort = socket.getLocalPort();
+        }
+        broker.staleLeaderAnswers = 2; // the first lookup and the first refresh still name the dead leader
+        try (FjordProducer producer = new FjordProducer(config())) {
+            RecordMetadata md = producer.send(ProducerRecord.ofStrings("t", null, "x")).get(10, TimeUnit.SECONDS);
+            assertEquals(0, md.offset());
+            assertTrue(broker.metadataCalls.get() >= 3, "refreshed until the leader moved");
+            assertEquals(1, broker.produceCalls.get(), "only the live leader answered");
+        }
+    }
+
+    @Test
     void nonRetriableErrorsFailTheRecordWithCodeAndBrokerMessage() throws Exception {
         broker.createTopic("t", 1);
         broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE);

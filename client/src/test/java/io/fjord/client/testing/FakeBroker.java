@@ -86,6 +86,12 @@ public final class FakeBroker implements AutoCloseable {
     public final List<MetadataRequest> metadataRequests = new CopyOnWriteArrayList<>();
     public final List<ProduceRequest> produceRequests = new CopyOnWriteArrayList<>();
     public volatile boolean autoCreate = true;
+    /**
+     * For this many metadata answers, partitions are led by broker 2 at {@code deadPort} (where nothing listens),
+     * as after a leader crash that metadata has not caught up with; then by this broker again.
+     */
+    public volatile int staleLeaderAnswers;
+    public volatile int deadPort;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final Server server;
 
@@ -154,20 +160,35 @@ public final class FakeBroker implements AutoCloseable {
         return b.build();
     }
 
+    private static TopicMetadata ledBy(TopicMetadata topic, int leaderId) {
+        TopicMetadata.Builder b = topic.toBuilder().clearPartitions();
+        for (PartitionMetadata p : topic.getPartitionsList()) {
+            b.addPartitions(p.toBuilder().setLeaderId(leaderId));
+        }
+        return b.build();
+    }
+
     private final class Metadata extends MetadataServiceGrpc.MetadataServiceImplBase {
         @Override
         public void getMetadata(MetadataRequest request, StreamObserver<MetadataResponse> observer) {
             metadataCalls.incrementAndGet();
             metadataRequests.add(request);
+            boolean stale = staleLeaderAnswers > 0;
+            if (stale) {
+                staleLeaderAnswers--;
+            }
             MetadataResponse.Builder b = MetadataResponse.newBuilder().setClusterId("fake-cluster")
                     .setControllerId(1).addBrokers(self());
+            if (stale) {
+                b.addBrokers(BrokerNode.newBuilder().setId(2).setHost("127.0.0.1").setPort(deadPort));
+            }
             List<String> names = request.getTopicsCount() == 0 ? new ArrayList<>(topics.keySet())
                     : request.getTopicsList();
             for (String name : names) {
                 if (!topics.containsKey(name) && request.getAllowAutoTopicCreation() && autoCreate) {
                     createTopic(name, 1);
                 }
-                b.addTopics(topicMetadata(name));
+                b.addTopics(stale ? ledBy(topicMetadata(name), 2) : topicMetadata(name));
             }
             observer.onNext(b.build());
             observer.onCompleted();

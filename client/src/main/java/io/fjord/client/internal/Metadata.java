@@ -81,7 +81,8 @@ public final class Metadata {
 
     /**
      * Waits until {@code topic} has partitions (refreshing every {@code retryBackoffMs}; an auto-created topic may
-     * need a moment to get leaders). Fails at once on a non-retriable topic error.
+     * need a moment to get leaders). Fails at once on a non-retriable topic error, and on an unknown topic when
+     * this client does not ask for auto-creation.
      */
     public List<PartitionInfo> awaitPartitions(String topic, long maxWaitMs, long retryBackoffMs) {
         List<PartitionInfo> partitions = snapshot.partitionsFor(topic);
@@ -100,7 +101,9 @@ public final class Metadata {
                 ClusterSnapshot.TopicError error = now.topicError(topic);
                 if (error != null) {
                     last = FjordException.forError(error.code(), error.message(), "topic " + topic);
-                    if (!last.isRetriable()) {
+                    // without auto-creation (the consumer), a missing topic will not appear by waiting
+                    if (!last.isRetriable() || (!allowAutoTopicCreation
+                            && error.code() == io.fjord.proto.v1.ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)) {
                         throw last;
                     }
                 }

@@ -93,6 +93,13 @@ class CliAgainstFakeBrokerTest {
     }
 
     @Test
+    void consumingAMissingTopicFailsAtOnce() {
+        CliRunner.Result r = run("consume", "nope");
+        assertEquals(1, r.exitCode());
+        assertEquals("error: UNKNOWN_TOPIC_OR_PARTITION: topic nope does not exist (topic nope)", r.err().trim());
+    }
+
+    @Test
     void clusterDescribe() {
         CliRunner.Result r = run("cluster", "describe");
         assertEquals(0, r.exitCode(), r.err());

@@ -7,6 +7,7 @@ import io.fjord.client.RecordMetadata;
 import io.fjord.client.TopicPartition;
 import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.Header;
+import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.record.RecordBatchBuilder;
 
 import java.util.ArrayDeque;
@@ -76,7 +77,7 @@ public final class RecordAccumulator {
         if (abortOnNewBatch) {
             return new AppendResult(null, false, false);
         }
-        int reserve = Math.max(batchSizeBytes, RecordBatch.HEADER + RecordBatchBuilder.recordSizeUpperBound(
+        int reserve = Math.max(batchSizeBytes, RecordBatch.HEADER_SIZE_BYTES + RecordBatchBuilder.recordSizeUpperBound(
                 key, value, headers));
         memory.reserve(reserve, maxBlockMs);
         synchronized (deque) {
@@ -279,9 +280,5 @@ public final class RecordAccumulator {
 
     static FjordException closedException() {
         return new FjordException("the producer was closed before the record was sent");
-    }
-
-    private static final class RecordBatch {
-        static final int HEADER = io.fjord.proto.record.RecordBatch.HEADER_SIZE_BYTES;
     }
 }

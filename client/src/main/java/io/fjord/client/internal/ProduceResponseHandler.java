@@ -1,0 +1,95 @@
+package io.fjord.client.internal;
+
+import io.fjord.client.FjordException;
+import io.fjord.client.Node;
+import io.fjord.client.TopicPartition;
+import io.fjord.proto.v1.ErrorCode;
+import io.fjord.proto.v1.PartitionProduceResponse;
+import io.fjord.proto.v1.ProduceResponse;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns a produce answer into outcomes per batch: complete it, put it back for a retry (after
+ * {@code retry.backoff.ms}, within {@code delivery.timeout.ms}, refreshing metadata first when the leader moved),
+ * or fail it with the broker's error code and message. Thread-safe (called on gRPC threads).
+ *
+ * <p>A partition has at most one batch in flight and a retried batch goes back to the head of its queue, so
+ * records of a partition are appended in {@code send} order, retries included.
+ */
+public final class ProduceResponseHandler {
+    private final ProducerSettings settings;
+    private final RecordAccumulator accumulator;
+    private final Metadata metadata;
+
+    public ProduceResponseHandler(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata) {
+        this.settings = settings;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+    }
+
+    public void handleResponse(Node node, Map<TopicPartition, ProducerBatch> batches, ProduceResponse response,
+                               long nowMs) {
+        Map<TopicPartition, ProducerBatch> pending = new HashMap<>(batches);
+        for (PartitionProduceResponse p : response.getPartitionsList()) {
+            ProducerBatch batch = pending.remove(new TopicPartition(p.getTopic(), p.getPartition()));
+            if (batch == null) {
+                continue;
+            }
+            if (p.getErrorCode() == ErrorCode.NONE) {
+                completeBatch(batch, p.getBaseOffset(), p.getLogAppendTimeMs());
+            } else {
+                FjordException error = FjordException.forError(p.getErrorCode(), p.getErrorMessage(),
+                        batch.topicPartition + " on broker " + node.id());
+                retryOrFail(batch, error, RetryPolicy.needsMetadataRefresh(p.getErrorCode()), nowMs);
+            }
+        }
+        for (ProducerBatch missing : pending.values()) {
+            retryOrFail(missing, FjordException.forError(ErrorCode.UNKNOWN_SERVER_ERROR,
+                    "the produce response did not mention this partition", missing.topicPartition.toString()),
+                    false, nowMs);
+        }
+    }
+
+    /** The whole request failed (gRPC status): every batch in it is retried or failed alike. */
+    public void handleFailure(Node node, Collection<ProducerBatch> batches, Throwable t, long nowMs) {
+        FjordException error = GrpcErrors.toException(t, node.address());
+        for (ProducerBatch batch : batches) {
+            retryOrFail(batch, error, true, nowMs);
+        }
+    }
+
+    void retryOrFail(ProducerBatch batch, FjordException error, boolean refreshMetadata, long nowMs) {
+        RetryPolicy.Decision decision = RetryPolicy.decide(error.isRetriable(), batch.attempts, settings.retries(),
+                nowMs, settings.retryBackoffMs(), batch.deliveryDeadlineMs);
+        if (refreshMetadata && error.isRetriable()) {
+            metadata.requestUpdate();
+        }
+        if (decision == RetryPolicy.Decision.RETRY) {
+            accumulator.unmute(batch.topicPartition);
+            accumulator.reenqueue(batch, nowMs);
+        } else {
+            failBatch(batch, error);
+        }
+    }
+
+    public void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        accumulator.unmute(batch.topicPartition);
+        batch.complete(baseOffset, logAppendTimeMs);
+        accumulator.deallocate(batch);
+    }
+
+    /** acks=0: completes the records with offset -1 as the request goes out. */
+    public void completeUnacknowledged(ProducerBatch batch) {
+        batch.complete(-1, -1);
+        accumulator.deallocate(batch);
+    }
+
+    public void failBatch(ProducerBatch batch, RuntimeException error) {
+        accumulator.unmute(batch.topicPartition);
+        batch.fail(error);
+        accumulator.deallocate(batch);
+    }
+}

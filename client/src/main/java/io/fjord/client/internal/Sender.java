@@ -1,0 +1,214 @@
+package io.fjord.client.internal;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.fjord.client.FjordException;
+import io.fjord.client.Node;
+import io.fjord.client.TimeoutException;
+import io.fjord.client.TopicPartition;
+import io.fjord.proto.v1.PartitionProduceData;
+import io.fjord.proto.v1.ProduceRequest;
+import io.fjord.proto.v1.ProduceResponse;
+import io.fjord.proto.v1.ProduceServiceGrpc;
+import io.grpc.stub.StreamObserver;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The producer's I/O thread: refreshes metadata when due, takes ready batches from the accumulator, groups them per
+ * leader into one {@code ProduceRequest} (raw record batches, the fast path), keeps at most
+ * {@code max.in.flight.requests.per.connection} requests in flight per broker (each for different partitions: a
+ * partition has at most one batch in flight, which keeps its records in order even across retries), and hands
+ * answers to {@link ProduceResponseHandler}. It waits on a condition between rounds: woken by {@code send} (a batch filled up),
+ * by a response, or when the next linger or backoff expires.
+ *
+ * <p>Thread-safety: {@link #run()} runs on one thread; {@link #wakeup()} and {@link #initiateClose} from any.
+ */
+public final class Sender implements Runnable {
+    private static final System.Logger LOG = System.getLogger(Sender.class.getName());
+
+    private final ProducerSettings settings;
+    private final RecordAccumulator accumulator;
+    private final Metadata metadata;
+    private final ChannelPool channels;
+    private final ProduceResponseHandler handler;
+    private final Map<Node, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    private boolean wakeupPending;
+    private volatile boolean running = true;
+    private volatile boolean forceClose;
+    private long metadataBackoffUntilMs;
+
+    public Sender(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata, ChannelPool channels) {
+        this.settings = settings;
+        this.accumulator = accumulator;
+        this.metadata = metadata;
+        this.channels = channels;
+        this.handler = new ProduceResponseHandler(settings, accumulator, metadata);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            runOnce();
+        }
+        while (!forceClose && (accumulator.hasUndrained() || accumulator.hasIncomplete())) {
+            runOnce();
+        }
+        if (accumulator.hasIncomplete()) {
+            accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
+        }
+    }
+
+    void runOnce() {
+        long nowMs = System.currentTimeMillis();
+        maybeRefreshMetadata(nowMs);
+        ClusterSnapshot cluster = metadata.snapshot();
+        RecordAccumulator.ReadyCheckResult ready = accumulator.ready(cluster::leaderFor, nowMs);
+        if (!ready.unknownLeaderTopics().isEmpty()) {
+            metadata.requestUpdate();
+        }
+        Set<Node> sendable = new HashSet<>();
+        for (Node node : ready.readyNodes()) {
+            if (inFlightCount(node).get() < settings.maxInFlight()) {
+                sendable.add(node);
+            }
+        }
+        Map<Node, List<ProducerBatch>> drained = accumulator.drain(cluster::leaderFor, sendable,
+                settings.maxRequestSizeBytes(), nowMs);
+        for (ProducerBatch expired : accumulator.expiredBatches(nowMs)) {
+            handler.failBatch(expired, new TimeoutException("expiring " + expired.recordCount() + " record(s) for "
+                    + expired.topicPartition + ": " + (nowMs - expired.createdMs)
+                    + " ms passed since batch creation (delivery.timeout.ms)"));
+        }
+        for (Map.Entry<Node, List<ProducerBatch>> entry : drained.entrySet()) {
+            send(entry.getKey(), entry.getValue(), nowMs);
+        }
+        long waitMs = Math.min(ready.nextReadyCheckDelayMs(), metadata.timeToNextUpdateMs(nowMs));
+        if (!ready.unknownLeaderTopics().isEmpty() || metadataBackoffUntilMs > nowMs) {
+            waitMs = Math.min(waitMs, Math.max(1, settings.retryBackoffMs()));
+        }
+        if (drained.isEmpty() && sendable.size() < ready.readyNodes().size()) {
+            waitMs = Math.min(waitMs, settings.requestTimeoutMs());
+        }
+        awaitWakeup(Math.max(0, waitMs));
+    }
+
+    private void maybeRefreshMetadata(long nowMs) {
+        if (nowMs < metadataBackoffUntilMs || metadata.timeToNextUpdateMs(nowMs) > 0) {
+            return;
+        }
+        try {
+            metadata.refresh(List.of(), nowMs);
+        } catch (FjordException e) {
+            metadata.requestUpdate();
+            metadataBackoffUntilMs = nowMs + settings.retryBackoffMs();
+            LOG.log(System.Logger.Level.DEBUG, "metadata refresh failed: {0}", e.getMessage());
+        }
+    }
+
+    private void send(Node node, List<ProducerBatch> batches, long nowMs) {
+        ProduceRequest.Builder request = ProduceRequest.newBuilder()
+                .setAcks(settings.acks())
+                .setTimeoutMs(settings.requestTimeoutMs())
+                .setClientId(settings.clientId());
+        Map<TopicPartition, ProducerBatch> byPartition = new HashMap<>();
+        for (ProducerBatch batch : batches) {
+            batch.attempts++;
+            // one batch per partition in flight: separate gRPC calls are not ordered the way requests on one
+            // Kafka TCP connection are, so a second in-flight batch of the partition could be appended first
+            accumulator.mute(batch.topicPartition);
+            byPartition.put(batch.topicPartition, batch);
+            request.addPartitions(PartitionProduceData.newBuilder()
+                    .setTopic(batch.topicPartition.topic())
+                    .setPartition(batch.topicPartition.partition())
+                    .setRecordBatches(UnsafeByteOperations.unsafeWrap(batch.close())));
+        }
+        AtomicInteger count = inFlightCount(node);
+        count.incrementAndGet();
+        if (settings.acks() == 0) {
+            for (ProducerBatch batch : batches) {
+                handler.completeUnacknowledged(batch); // nothing to wait for; the partition stays muted until done
+            }
+        }
+        ProduceServiceGrpc.newStub(channels.channel(node.address()))
+                .withDeadlineAfter(settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
+                .produce(request.build(), new StreamObserver<>() {
+                    @Override
+                    public void onNext(ProduceResponse response) {
+                        if (settings.acks() != 0) {
+                            handler.handleResponse(node, byPartition, response, System.currentTimeMillis());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (settings.acks() != 0) {
+                            handler.handleFailure(node, byPartition.values(), t, System.currentTimeMillis());
+                        }
+                        done();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done();
+                    }
+
+                    private void done() {
+                        if (settings.acks() == 0) {
+                            byPartition.keySet().forEach(accumulator::unmute);
+                        }
+                        count.decrementAndGet();
+                        wakeup();
+                    }
+                });
+    }
+
+    private AtomicInteger inFlightCount(Node node) {
+        return inFlight.computeIfAbsent(node, n -> new AtomicInteger());
+    }
+
+    public void wakeup() {
+        lock.lock();
+        try {
+            wakeupPending = true;
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitWakeup(long timeoutMs) {
+        lock.lock();
+        try {
+            long leftNs = TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, 60_000));
+            while (!wakeupPending && leftNs > 0) {
+                leftNs = wake.awaitNanos(leftNs);
+            }
+            wakeupPending = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forceClose = true;
+            running = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops taking new work; with {@code force} also stops draining what is queued (those records fail). */
+    public void initiateClose(boolean force) {
+        accumulator.close();
+        forceClose = force;
+        running = false;
+        wakeup();
+    }
+}

@@ -1,0 +1,194 @@
+package io.fjord.client;
+
+import io.fjord.client.testing.FakeBroker;
+import io.fjord.proto.v1.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The producer's retry, acks and error-surfacing logic against a scripted test double (not the real broker). */
+class ProducerAgainstFakeBrokerTest {
+    private FakeBroker broker;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = new FakeBroker();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.close();
+    }
+
+    private Map<String, Object> config(Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("bootstrap.servers", broker.address());
+        m.put("linger.ms", 0);
+        m.put("retry.backoff.ms", 10);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void sendsAutoCreatesTheTopicAndGetsOffsets() throws Exception {
+        try (FjordProducer producer = new FjordProducer(config("linger.ms", 50))) {
+            List<Future<RecordMetadata>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(producer.send(ProducerRecord.ofStrings("orders", null, "v" + i)));
+            }
+            producer.flush();
+            for (int i = 0; i < 5; i++) {
+                RecordMetadata md = futures.get(i).get(5, TimeUnit.SECONDS);
+                assertEquals(i, md.offset());
+                assertEquals("orders", md.topic());
+            }
+        }
+        assertTrue(broker.metadataRequests.get(0).getAllowAutoTopicCreation());
+        assertEquals(1, broker.produceCalls.get(), "five records lingered into one batch");
+        assertEquals(5, broker.logEndOffset("orders", 0));
+    }
+
+    @Test
+    void keyedRecordsGoToTheirMurmur2Partition() throws Exception {
+        broker.createTopic("keyed", 6);
+        try (FjordProducer producer = new FjordProducer(config())) {
+            RecordMetadata md = producer.send(ProducerRecord.ofStrings("keyed", "foobar", "x")).get(5,
+                    TimeUnit.SECONDS);
+            assertEquals((-790332482 & 0x7fffffff) % 6, md.partition());
+            assertEquals(6, producer.partitionsFor("keyed").size());
+        }
+    }
+
+    @Test
+    void retriesNotLeaderAfterRefreshingMetadata() throws Exception {
+        broker.createTopic("t", 1);
+        broker.produceErrors.add(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        broker.produceErrors.add(ErrorCode.NOT_LEADER_OR_FOLLOWER);
+        try (FjordProducer producer = new FjordProducer(config())) {
+            producer.partitionsFor("t");
+            int metadataBefore = broker.metadataCalls.get();
+            RecordMetadata md = producer.send(ProducerRecord.ofStrings("t", null, "x")).get(5, TimeUnit.SECONDS);
+            assertEquals(0, md.offset());
+            assertEquals(3, broker.produceCalls.get());
+            assertTrue(broker.metadataCalls.get() >= metadataBefore + 1, "metadata refreshed before the retry");
+        }
+    }
+
+    @Test
+    void anUnreachableLeaderIsRetriedAfterMetadataMovesLeadership() throws Exception {
+        broker.createTopic("t", 1);
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            broker.deadPort = socket.getLocalPort();
+        }
+        broker.staleLeaderAnswers = 2; // the first lookup and the first refresh still name the dead leader
+        try (FjordProducer producer = new FjordProducer(config())) {
+            RecordMetadata md = producer.send(ProducerRecord.ofStrings("t", null, "x")).get(10, TimeUnit.SECONDS);
+            assertEquals(0, md.offset());
+            assertTrue(broker.metadataCalls.get() >= 3, "refreshed until the leader moved");
+            assertEquals(1, broker.produceCalls.get(), "only the live leader answered");
+        }
+    }
+
+    @Test
+    void nonRetriableErrorsFailTheRecordWithCodeAndBrokerMessage() throws Exception {
+        broker.createTopic("t", 1);
+        broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE);
+        AtomicReference<Exception> seen = new AtomicReference<>();
+        try (FjordProducer producer = new FjordProducer(config())) {
+            Future<RecordMetadata> f = producer.send(ProducerRecord.ofStrings("t", null, "x"),
+                    (md, e) -> seen.set(e));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            FjordException cause = assertInstanceOf(FjordException.class, e.getCause());
+            assertEquals(ErrorCode.RECORD_TOO_LARGE, cause.errorCode());
+            assertTrue(cause.getMessage().contains("scripted RECORD_TOO_LARGE"), cause.getMessage());
+            assertEquals(cause, seen.get());
+            assertEquals(1, broker.produceCalls.get(), "not retried");
+        }
+    }
+
+    @Test
+    void retriableErrorsGiveUpAtTheDeliveryTimeout() {
+        broker.createTopic("t", 1);
+        broker.alwaysProduceError = ErrorCode.NOT_ENOUGH_REPLICAS;
+        try (FjordProducer producer = new FjordProducer(config("delivery.timeout.ms", 600,
+                "request.timeout.ms", 500, "retry.backoff.ms", 50))) {
+            Future<RecordMetadata> f = producer.send(ProducerRecord.ofStrings("t", null, "x"));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            FjordException cause = assertInstanceOf(FjordException.class, e.getCause());
+            assertEquals(ErrorCode.NOT_ENOUGH_REPLICAS, cause.errorCode());
+            assertTrue(broker.produceCalls.get() > 2, "retried until the deadline: " + broker.produceCalls.get());
+        }
+    }
+
+    @Test
+    void acksZeroCompletesWithoutAnOffset() throws Exception {
+        broker.createTopic("t", 1);
+        try (FjordProducer producer = new FjordProducer(config("acks", "0"))) {
+            RecordMetadata md = producer.send(ProducerRecord.ofStrings("t", null, "x")).get(5, TimeUnit.SECONDS);
+            assertEquals(-1, md.offset());
+        }
+        assertEquals(0, broker.produceRequests.get(0).getAcks());
+    }
+
+    @Test
+    void anExplicitPartitionOutOfRangeFailsTheFuture() {
+        broker.createTopic("t", 2);
+        try (FjordProducer producer = new FjordProducer(config())) {
+            Future<RecordMetadata> f = producer.send(new ProducerRecord("t", 5, null, new byte[1]));
+            ExecutionException e = assertThrows(ExecutionException.class, f::get);
+            assertEquals(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ((FjordException) e.getCause()).errorCode());
+        }
+    }
+
+    /** Counts acknowledgements; configured by class name. */
+    public static final class CountingInterceptor implements ProducerInterceptor {
+        static final AtomicInteger SENDS = new AtomicInteger();
+        static final AtomicInteger ACKS = new AtomicInteger();
+
+        @Override
+        public ProducerRecord onSend(ProducerRecord record) {
+            SENDS.incrementAndGet();
+            return new ProducerRecord(record.topic(), record.partition(), record.timestamp(), record.key(),
+                    "intercepted".getBytes(), record.headers());
+        }
+
+        @Override
+        public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+            ACKS.incrementAndGet();
+        }
+    }
+
+    @Test
+    void interceptorsSeeSendsAndAcknowledgements() throws Exception {
+        broker.createTopic("t", 1);
+        try (FjordProducer producer = new FjordProducer(config("interceptor.classes",
+                CountingInterceptor.class.getName()))) {
+            producer.send(ProducerRecord.ofStrings("t", null, "x")).get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(1, CountingInterceptor.SENDS.get());
+        assertEquals(1, CountingInterceptor.ACKS.get());
+        try (FjordConsumer consumer = new FjordConsumer(Map.of("bootstrap.servers", broker.address(),
+                "auto.offset.reset", "earliest"))) {
+            consumer.assign(List.of(new TopicPartition("t", 0)));
+            assertEquals("intercepted", consumer.poll(java.time.Duration.ofSeconds(5)).iterator().next()
+                    .valueAsString());
+        }
+    }
+}

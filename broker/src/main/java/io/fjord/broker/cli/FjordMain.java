@@ -1,5 +1,6 @@
 package io.fjord.broker.cli;
 
+import io.fjord.client.cli.ClientCommands;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,9 @@ public final class FjordMain implements Runnable {
     /** The command line with Fjord's error handling: a failing command prints one line and exits 1. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new FjordMain());
+        ClientCommands.topLevel().forEach(cli::addSubcommand);
+        CommandLine perf = cli.getSubcommands().get("perf");
+        ClientCommands.perf().forEach(perf::addSubcommand);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("fjord " + commandLine.getCommandName() + ": " + e.getMessage());
             return 1;

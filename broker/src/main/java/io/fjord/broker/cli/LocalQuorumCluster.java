@@ -192,7 +192,7 @@ final class LocalQuorumCluster implements AutoCloseable {
         channels.clear();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

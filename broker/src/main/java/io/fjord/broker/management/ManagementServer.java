@@ -1,21 +1,23 @@
 package io.fjord.broker.management;
 
 import io.fjord.quorum.driver.QuorumDriver;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.util.Map;
 
 /**
- * The management HTTP listener (Micronaut management): {@code /health} and {@code /quorum}, read-only and not
- * sensitive. Runs a small Micronaut context around the node's beans; the node owns it and closes it.
+ * The management HTTP listener (Micronaut management), read-only and not sensitive: {@code /health} (with
+ * {@code /health/liveness} and {@code /health/readiness}), {@code /quorum}, {@code /cluster}, {@code /prometheus}. Runs a small Micronaut context around the node's beans; the node owns it and closes it.
  */
 public final class ManagementServer implements AutoCloseable {
     private final ApplicationContext context;
     private final EmbeddedServer server;
 
     /** @param port the port to listen on, on {@code host}; 0 for any free one */
-    public ManagementServer(String host, int port, QuorumDriver driver) {
+    public ManagementServer(String host, int port, QuorumDriver driver, NodeView node,
+                            PrometheusMeterRegistry metrics) {
         this.context = ApplicationContext.builder()
                 .properties(Map.of(
                         "micronaut.server.host", host,
@@ -25,8 +27,10 @@ public final class ManagementServer implements AutoCloseable {
                         "endpoints.health.enabled", true,
                         "endpoints.health.sensitive", false,
                         "endpoints.health.details-visible", "ANONYMOUS",
-                        "endpoints.quorum.enabled", true))
-                .singletons(driver)
+                        "endpoints.quorum.enabled", true,
+                        "endpoints.prometheus.enabled", true,
+                        "endpoints.cluster.enabled", true))
+                .singletons(driver, node, metrics)
                 .deduceEnvironment(false)
                 .banner(false)
                 .start();

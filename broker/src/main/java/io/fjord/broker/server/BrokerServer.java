@@ -1,6 +1,12 @@
 package io.fjord.broker.server;
 
 import io.fjord.broker.api.AdminGrpcService;
+import io.fjord.broker.api.ClientApi;
+import io.fjord.broker.replica.ReplicaConfig;
+import io.fjord.broker.replica.ReplicaManager;
+import io.fjord.storage.log.LogConfig;
+import io.fjord.storage.time.Clock;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fjord.broker.api.ClusterView;
 import io.fjord.broker.api.ConfigDescriber;
 import io.fjord.broker.api.MetadataGrpcService;
@@ -9,7 +15,6 @@ import io.fjord.proto.internal.v1.ControllerError;
 import io.fjord.proto.internal.v1.ControllerGrpc;
 import io.fjord.quorum.config.VoterSet;
 import io.fjord.quorum.metadata.MetadataImage;
-import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -21,8 +26,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -42,6 +47,7 @@ final class BrokerServer implements ClusterView, AutoCloseable {
     private final String clusterId;
     private final RaftManager raft;
     private final BrokerMetadataPublisher metadata;
+    private final ReplicaManager replicas;
     private final ControllerClient controllers;
     private final BrokerLifecycle lifecycle;
     private final HealthStatusManager health = new HealthStatusManager();
@@ -50,12 +56,11 @@ final class BrokerServer implements ClusterView, AutoCloseable {
     /**
      * @param ownsSnapshots whether this broker's metadata follower writes metadata snapshots (a broker-only node);
      *                      in a combined node the controller does
-     * @param dataServices  the data-path services (produce, fetch) to serve beside metadata and admin
+     * @param registry      where the broker's metrics go
      * @throws UncheckedIOException if the client listener cannot be bound
      */
     BrokerServer(ServerConfig config, String clusterId, RaftManager raft, VoterSet voters, boolean ownsSnapshots,
-                 List<BindableService> dataServices, Map<String, String> topicDefaults,
-                 Map<String, String> brokerConfig) {
+                 MeterRegistry registry) {
         this.config = config;
         this.clusterId = clusterId;
         this.raft = raft;
@@ -64,6 +69,8 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
         metadata.addListener((image, changes) -> health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
                 image.isUnfenced(config.nodeId()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
+        this.replicas = new ReplicaManager(config.nodeId(), config.logDirs(), config.replica(), Clock.SYSTEM);
+        metadata.addListener(replicas::onMetadata);
         this.controllers = new ControllerClient(voters);
         ServerConfig.Listener listener = config.clientListener();
         ServerConfig.BrokerDefaults defaults = config.brokerDefaults();
@@ -74,15 +81,16 @@ final class BrokerServer implements ClusterView, AutoCloseable {
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
                 .addService(new MetadataGrpcService(this, topicDefaultsForRequests))
                 .addService(new AdminGrpcService(this, topicDefaultsForRequests,
-                        new ConfigDescriber(config.nodeId(), topicDefaults, brokerConfig)))
+                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), Map.of())))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
-        dataServices.forEach(builder::addService);
+        ClientApi.addTo(builder, replicas, registry, MAX_REQUEST_BYTES);
         try {
             this.server = builder.build().start();
         } catch (IOException e) {
             metadata.close();
             controllers.close();
+            replicas.close();
             throw new UncheckedIOException("cannot listen on " + listener.host() + ":" + listener.port()
                     + " (the client listener, listeners=" + listener.name() + "://" + listener.host() + ":"
                     + listener.port() + "): " + e.getMessage(), e);
@@ -94,8 +102,26 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         LOG.info("[Broker {}] client listener on {}:{}", config.nodeId(), listener.host(), server.getPort());
     }
 
-    void addMetadataListener(BrokerMetadataPublisher.Listener listener) {
-        metadata.addListener(listener);
+    /** What a topic without overrides gets: the broker's log defaults and min.insync.replicas. */
+    static Map<String, String> topicDefaults(ReplicaConfig replica) {
+        LogConfig log = replica.brokerLogConfig();
+        Map<String, String> out = new TreeMap<>();
+        out.put("segment.bytes", String.valueOf(log.segmentBytes()));
+        out.put("segment.ms", String.valueOf(log.segmentMs()));
+        out.put("index.interval.bytes", String.valueOf(log.indexIntervalBytes()));
+        out.put("segment.index.bytes", String.valueOf(log.maxIndexSizeBytes()));
+        out.put("retention.ms", String.valueOf(log.retentionMs()));
+        out.put("retention.bytes", String.valueOf(log.retentionBytes()));
+        out.put("max.message.bytes", String.valueOf(log.maxMessageBytes()));
+        out.put("flush.messages", String.valueOf(log.flushMessages()));
+        out.put("flush.ms", String.valueOf(log.flushMs()));
+        out.put("min.insync.replicas", String.valueOf(replica.defaultMinInsyncReplicas()));
+        out.put("cleanup.policy", "delete");
+        return out;
+    }
+
+    ReplicaManager replicas() {
+        return replicas;
     }
 
     int port() {
@@ -165,5 +191,6 @@ final class BrokerServer implements ClusterView, AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        replicas.close();
     }
 }

@@ -1,6 +1,8 @@
 package io.fjord.broker.server;
 
 import io.fjord.broker.management.ManagementServer;
+import io.fjord.broker.management.NodeView;
+import io.fjord.broker.replica.PartitionView;
 import io.fjord.quorum.config.DirectoryIds;
 import io.fjord.quorum.config.Voter;
 import io.fjord.quorum.config.VoterSet;
@@ -12,9 +14,12 @@ import io.fjord.storage.manager.MetaProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One Fjord node with the roles its {@code process.roles} names: a controller (a voter of the metadata quorum
@@ -36,6 +41,7 @@ public final class FjordNode implements AutoCloseable {
     private BrokerServer broker;
     private ManagementServer management;
     private Voter self;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     /**
      * @throws io.fjord.storage.StorageException if the directories are unformatted, foreign, damaged or in use
@@ -56,11 +62,12 @@ public final class FjordNode implements AutoCloseable {
             }
             if (config.hasRole(ServerConfig.Role.BROKER)) {
                 this.broker = new BrokerServer(config, identity.clusterId(), raft, voters,
-                        !config.hasRole(ServerConfig.Role.CONTROLLER), List.of(), Map.of(), Map.of());
+                        !config.hasRole(ServerConfig.Role.CONTROLLER), metrics);
             }
             if (config.managementPort() >= 0) {
                 try {
-                    this.management = new ManagementServer("127.0.0.1", config.managementPort(), raft.driver());
+                    this.management = new ManagementServer("127.0.0.1", config.managementPort(), raft.driver(),
+                            view(), metrics);
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("cannot start the management listener on 127.0.0.1:"
                             + config.managementPort() + " (management.port): " + e.getMessage(), e);
@@ -120,6 +127,35 @@ public final class FjordNode implements AutoCloseable {
                 .isUnfenced(config.nodeId());
     }
 
+    private NodeView view() {
+        if (broker == null) {
+            return NodeView.CONTROLLER_ONLY;
+        }
+        BrokerServer b = broker;
+        return new NodeView() {
+            @Override
+            public String notReadyReason() {
+                MetadataImage image = b.image();
+                if (image.brokers().get(config.nodeId()) == null) {
+                    return "broker " + config.nodeId() + " is not registered yet (metadata at offset "
+                            + image.endOffset() + ")";
+                }
+                return image.isUnfenced(config.nodeId()) ? null : "broker " + config.nodeId()
+                        + " is fenced: catching up on metadata or not yet heartbeating";
+            }
+
+            @Override
+            public MetadataImage metadata() {
+                return b.image();
+            }
+
+            @Override
+            public Collection<PartitionView> partitions() {
+                return b.replicas().partitions();
+            }
+        };
+    }
+
     /** The broker's metadata image (empty without the broker role). */
     public MetadataImage metadata() {
         return broker == null ? MetadataImage.EMPTY : broker.image();
@@ -149,5 +185,6 @@ public final class FjordNode implements AutoCloseable {
         }
         locks.forEach(DirectoryLock::close);
         locks.clear();
+        metrics.close();
     }
 }

@@ -1,7 +1,9 @@
 package io.fjord.broker.server;
 
+import io.fjord.broker.replica.ReplicaConfig;
 import io.fjord.quorum.controller.ControllerConfig;
 import io.fjord.quorum.raft.RaftConfig;
+import io.fjord.storage.log.LogConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -37,6 +39,15 @@ import java.util.TreeSet;
  * auto.create.topics.enable=true                 a broker creates a topic a producer or consumer first asks for
  * num.partitions=1                               partitions of an auto-created topic (and of a create without a count)
  * default.replication.factor=1                   replicas of an auto-created topic (and of a create without one)
+ * message.max.bytes=1048588                      the largest record batch a producer may send (topic: max.message.bytes)
+ * min.insync.replicas=1                          acks=all needs this many in-sync replicas (topic override: same key)
+ * replica.lag.time.max.ms=30000                  a follower not caught up for this long leaves the ISR
+ * log.segment.bytes=1073741824                   segment size (topic: segment.bytes)
+ * log.retention.ms=604800000                     delete segments older than this; -1 keeps them (topic: retention.ms)
+ * log.retention.bytes=-1                         keep at most this much per partition; -1 unlimited (retention.bytes)
+ * log.flush.interval.messages=9223372036854775807  fsync after this many records (Kafka's default: leave it to
+ *                                                the OS and to replication; topic: flush.messages)
+ * log.flush.interval.ms=9223372036854775807      fsync after this long (topic: flush.ms)
  * quorum.records.api.enable=false                instead of the cluster metadata controller, run the QuorumRecords
  *                                                tool API (opaque records; quorum tests and benchmarks only)
  * </pre>
@@ -46,7 +57,7 @@ import java.util.TreeSet;
 public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
                            ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled,
                            Listener clientListener, long brokerHeartbeatIntervalMs, int managementPort,
-                           BrokerDefaults brokerDefaults) {
+                           BrokerDefaults brokerDefaults, ReplicaConfig replica) {
     /** What a node runs ({@code process.roles}). */
     public enum Role { CONTROLLER, BROKER }
 
@@ -77,7 +88,9 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
             "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
             "leader.imbalance.check.interval.seconds", "quorum.records.api.enable", "listeners",
             "broker.heartbeat.interval.ms", "management.port", "auto.create.topics.enable", "num.partitions",
-            "default.replication.factor");
+            "default.replication.factor", "message.max.bytes", "min.insync.replicas", "replica.lag.time.max.ms",
+            "log.segment.bytes", "log.retention.ms", "log.retention.bytes", "log.flush.interval.messages",
+            "log.flush.interval.ms");
 
     /** @throws IllegalArgumentException with the one-line explanation */
     public static ServerConfig load(Path file) {
@@ -132,7 +145,33 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
         return new ServerConfig(nodeId, roles, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
                 rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,
-                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535), defaults);
+                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535), defaults, replica(props));
+    }
+
+    private static ReplicaConfig replica(Properties props) {
+        LogConfig log = LogConfig.defaults();
+        java.util.Map<String, String> logKeys = java.util.Map.of("log.segment.bytes", "segment.bytes",
+                "log.retention.ms", "retention.ms", "log.retention.bytes", "retention.bytes",
+                "log.flush.interval.messages", "flush.messages", "log.flush.interval.ms", "flush.ms");
+        for (java.util.Map.Entry<String, String> key : new java.util.TreeMap<>(logKeys).entrySet()) {
+            String value = props.getProperty(key.getKey());
+            if (value != null) {
+                try {
+                    log = log.withOverrides(java.util.Map.of(key.getValue(), value.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(key.getKey() + "=" + value + " is not allowed: "
+                            + e.getMessage().replace(key.getValue(), key.getKey()));
+                }
+            }
+        }
+        ReplicaConfig defaults = ReplicaConfig.defaults();
+        return new ReplicaConfig((int) number(props, "min.insync.replicas", 1L, 1, Short.MAX_VALUE),
+                (int) number(props, "message.max.bytes", (long) ReplicaConfig.DEFAULT_MESSAGE_MAX_BYTES, 0,
+                        Integer.MAX_VALUE),
+                number(props, "replica.lag.time.max.ms", ReplicaConfig.DEFAULT_REPLICA_LAG_TIME_MAX_MS, 1,
+                        Long.MAX_VALUE), log, defaults.fetchMaxBytes(), defaults.requestTimeoutMs(),
+                defaults.fetchMaxWaitMs(), defaults.highWatermarkCheckpointIntervalMs(),
+                defaults.logRetentionCheckIntervalMs()).validate();
     }
 
     private static Set<Role> roles(String text) {

@@ -38,19 +38,6 @@ class CliTest {
     }
 
     @Test
-    void devFormatsOnFirstStartAndKeepsDataAcrossStarts() {
-        String dir = tmp.resolve("fjord-data").toString();
-        Run first = fjord("dev", "--data-dir", dir);
-        assertEquals(0, first.exitCode(), first.err());
-        assertTrue(first.out().contains("Formatted "), first.out());
-        assertTrue(first.out().contains("storage engine only"), "dev says plainly what is missing");
-        assertTrue(first.out().contains("1 start(s) recorded so far"), first.out());
-        Run second = fjord("dev", "--data-dir", dir);
-        assertTrue(!second.out().contains("Formatted "), "formats only once");
-        assertTrue(second.out().contains("written at offset 1") && second.out().contains("2 start(s)"), second.out());
-    }
-
-    @Test
     void formatValidatesAndRefusesToReformat() {
         String id = fjord("random-id").out().trim();
         assertEquals(22, id.length(), id);

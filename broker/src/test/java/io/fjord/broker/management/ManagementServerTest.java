@@ -39,7 +39,9 @@ class ManagementServerTest {
                 new FileQuorumStateStore(tmp), new Random(1), new RaftConfig(100, 200, 100, 500, 1 << 20),
                 Clock.MONOTONIC.nowMs());
         QuorumDriver driver = new QuorumDriver(node, new LoopbackTransport(), Clock.MONOTONIC);
-        try (ManagementServer management = new ManagementServer("127.0.0.1", 0, driver)) {
+        try (ManagementServer management = new ManagementServer("127.0.0.1", 0, driver, NodeView.CONTROLLER_ONLY,
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
             HttpClient http = HttpClient.newHttpClient();
             URI quorum = URI.create("http://127.0.0.1:" + management.port() + "/quorum");
             await().atMost(Duration.ofSeconds(10)).until(() -> http.send(HttpRequest.newBuilder(quorum).build(),

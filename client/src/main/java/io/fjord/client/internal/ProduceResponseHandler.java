@@ -9,6 +9,7 @@ import io.fjord.proto.v1.ProduceResponse;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,35 +31,51 @@ public final class ProduceResponseHandler {
         this.metadata = metadata;
     }
 
-    public void handleResponse(Node node, Map<TopicPartition, ProducerBatch> batches, ProduceResponse response,
+    public void handleResponse(Node node, Map<TopicPartition, List<ProducerBatch>> batches, ProduceResponse response,
                                long nowMs) {
-        Map<TopicPartition, ProducerBatch> pending = new HashMap<>(batches);
+        Map<TopicPartition, List<ProducerBatch>> pending = new HashMap<>(batches);
         for (PartitionProduceResponse p : response.getPartitionsList()) {
-            ProducerBatch batch = pending.remove(new TopicPartition(p.getTopic(), p.getPartition()));
-            if (batch == null) {
+            List<ProducerBatch> group = pending.remove(new TopicPartition(p.getTopic(), p.getPartition()));
+            if (group == null) {
                 continue;
             }
             if (p.getErrorCode() == ErrorCode.NONE) {
-                completeBatch(batch, p.getBaseOffset(), p.getLogAppendTimeMs());
+                long offset = p.getBaseOffset(); // the group's batches were appended together, in order
+                for (ProducerBatch batch : group) {
+                    completeBatch(batch, offset, p.getLogAppendTimeMs());
+                    offset += batch.recordCount();
+                }
             } else {
                 FjordException error = FjordException.forError(p.getErrorCode(), p.getErrorMessage(),
-                        batch.topicPartition + " on broker " + node.id());
-                retryOrFail(batch, error, RetryPolicy.needsMetadataRefresh(p.getErrorCode()), nowMs);
+                        group.get(0).topicPartition + " on broker " + node.id());
+                retryOrFailInOrder(group, error, RetryPolicy.needsMetadataRefresh(p.getErrorCode()), nowMs);
             }
         }
-        for (ProducerBatch missing : pending.values()) {
-            retryOrFail(missing, FjordException.forError(ErrorCode.UNKNOWN_SERVER_ERROR,
-                    "the produce response did not mention this partition", missing.topicPartition.toString()),
+        for (List<ProducerBatch> missing : pending.values()) {
+            retryOrFailInOrder(missing, FjordException.forError(ErrorCode.UNKNOWN_SERVER_ERROR,
+                    "the produce response did not mention this partition", missing.get(0).topicPartition.toString()),
                     false, nowMs);
         }
+    }
+
+    /** Last batch first: each retried one goes back to the head of the queue, so they end up in send order. */
+    private void retryOrFailInOrder(List<ProducerBatch> group, FjordException error, boolean refreshMetadata,
+                                    long nowMs) {
+        for (int i = group.size() - 1; i >= 0; i--) {
+            ProducerBatch batch = group.get(i);
+            retryOrFail(batch, error, refreshMetadata, nowMs);
+            if (i > 0) {
+                accumulator.mute(batch.topicPartition); // not sendable until the earlier ones are back too
+            }
+        }
+        group.forEach(b -> accumulator.unmute(b.topicPartition));
     }
 
     /** The whole request failed (gRPC status): every batch in it is retried or failed alike. */
     public void handleFailure(Node node, Collection<ProducerBatch> batches, Throwable t, long nowMs) {
         FjordException error = GrpcErrors.toException(t, node.address());
-        for (ProducerBatch batch : batches) {
-            retryOrFail(batch, error, true, nowMs);
-        }
+        List<ProducerBatch> inOrder = new java.util.ArrayList<>(batches);
+        retryOrFailInOrder(inOrder, error, true, nowMs);
     }
 
     void retryOrFail(ProducerBatch batch, FjordException error, boolean refreshMetadata, long nowMs) {

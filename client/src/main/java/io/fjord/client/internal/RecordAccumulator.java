@@ -152,13 +152,17 @@ public final class RecordAccumulator {
     }
 
     /**
-     * Takes, per ready node, the first sendable batch of each partition it leads, up to {@code maxRequestSizeBytes}
-     * per request (one batch always goes). The batches are closed: their bytes are final.
+     * Takes, per ready node, the sendable batches of each partition it leads, oldest first, up to
+     * {@code maxRequestSizeBytes} per request (one batch always goes): the first batch of a partition, then those
+     * behind it that are full (the last one still filling stays, unless it has lingered or a flush or close is in
+     * progress). A partition's batches travel in one request, appended in order, so several may be in flight at
+     * once without reordering. The batches are closed: their bytes are final.
      */
     public Map<Node, List<ProducerBatch>> drain(Function<TopicPartition, Node> leaderOf, Set<Node> nodes,
                                                 int maxRequestSizeBytes, long nowMs) {
         Map<Node, List<ProducerBatch>> out = new HashMap<>();
         Map<Node, Integer> sizes = new HashMap<>();
+        boolean hurry = closed || flushesInProgress.get() > 0 || memory.isExhausted();
         for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
             TopicPartition tp = entry.getKey();
             Node leader = leaderOf.apply(tp);
@@ -171,14 +175,22 @@ public final class RecordAccumulator {
                 if (first == null || (first.attempts > 0 && nowMs < first.nextAttemptMs)) {
                     continue;
                 }
-                int size = first.close().remaining();
-                int used = sizes.getOrDefault(leader, 0);
-                if (used > 0 && used + size > maxRequestSizeBytes) {
-                    continue;
+                boolean retry = first.attempts > 0; // a retried batch goes alone, as it went before
+                for (ProducerBatch next = first; next != null; next = deque.peekFirst()) {
+                    boolean sendable = next == first || !retry && next.attempts == 0 && (next.isFull()
+                            || deque.size() > 1 || hurry || nowMs - next.createdMs >= lingerMs);
+                    if (!sendable) {
+                        break;
+                    }
+                    int size = next.close().remaining();
+                    int used = sizes.getOrDefault(leader, 0);
+                    if (used > 0 && used + size > maxRequestSizeBytes) {
+                        break;
+                    }
+                    deque.pollFirst();
+                    sizes.put(leader, used + size);
+                    out.computeIfAbsent(leader, k -> new ArrayList<>()).add(next);
                 }
-                deque.pollFirst();
-                sizes.put(leader, used + size);
-                out.computeIfAbsent(leader, k -> new ArrayList<>()).add(first);
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.fjord.client.internal;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.fjord.client.FjordException;
 import io.fjord.client.Node;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -121,18 +124,22 @@ public final class Sender implements Runnable {
                 .setAcks(settings.acks())
                 .setTimeoutMs(settings.requestTimeoutMs())
                 .setClientId(settings.clientId());
-        Map<TopicPartition, ProducerBatch> byPartition = new HashMap<>();
+        // a partition's batches go together, in order: separate gRPC calls are not ordered the way requests on one
+        // Kafka TCP connection are, so the partition stays muted (nothing else of it in flight) until this answer
+        Map<TopicPartition, List<ProducerBatch>> byPartition = new LinkedHashMap<>();
         for (ProducerBatch batch : batches) {
             batch.attempts++;
-            // one batch per partition in flight: separate gRPC calls are not ordered the way requests on one
-            // Kafka TCP connection are, so a second in-flight batch of the partition could be appended first
-            accumulator.mute(batch.topicPartition);
-            byPartition.put(batch.topicPartition, batch);
-            request.addPartitions(PartitionProduceData.newBuilder()
-                    .setTopic(batch.topicPartition.topic())
-                    .setPartition(batch.topicPartition.partition())
-                    .setRecordBatches(UnsafeByteOperations.unsafeWrap(batch.close())));
+            byPartition.computeIfAbsent(batch.topicPartition, tp -> new ArrayList<>()).add(batch);
         }
+        byPartition.forEach((tp, group) -> {
+            accumulator.mute(tp);
+            ByteString bytes = ByteString.EMPTY;
+            for (ProducerBatch batch : group) {
+                bytes = bytes.concat(UnsafeByteOperations.unsafeWrap(batch.close()));
+            }
+            request.addPartitions(PartitionProduceData.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
+                    .setRecordBatches(bytes));
+        });
         AtomicInteger count = inFlightCount(node);
         count.incrementAndGet();
         if (settings.acks() == 0) {
@@ -153,7 +160,7 @@ public final class Sender implements Runnable {
                     @Override
                     public void onError(Throwable t) {
                         if (settings.acks() != 0) {
-                            handler.handleFailure(node, byPartition.values(), t, System.currentTimeMillis());
+                            handler.handleFailure(node, batches, t, System.currentTimeMillis());
                         }
                         done();
                     }

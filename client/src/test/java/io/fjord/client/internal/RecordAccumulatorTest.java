@@ -64,8 +64,21 @@ class RecordAccumulatorTest {
         assertTrue(second.batchIsFull());
         assertEquals(Set.of(node1), acc.ready(leaders, 0).readyNodes());
         Map<Node, List<ProducerBatch>> drained = acc.drain(leaders, Set.of(node1), 1 << 20, 0);
-        assertEquals(1, drained.get(node1).size(), "one batch per partition per request");
+        assertEquals(2, drained.get(node1).size(), "full batches of a partition travel together, in order");
+        assertFalse(acc.hasUndrained());
+    }
+
+    @Test
+    void theBatchStillFillingStaysUntilItLingered() {
+        RecordAccumulator acc = accumulator(400, 60_000);
+        acc.append(tp0, 0, null, new byte[360], NO_HEADERS, null, 1000, false, 0);
+        RecordAccumulator.AppendResult second = acc.append(tp0, 0, null, new byte[10], NO_HEADERS, null, 1000,
+                false, 0);
+        assertTrue(second.newBatchCreated(), "360 + 10 bytes do not fit in 400 with the batch overhead");
+        Map<Node, List<ProducerBatch>> drained = acc.drain(leaders, Set.of(node1), 1 << 20, 0);
+        assertEquals(1, drained.get(node1).size(), "the full batch goes; the one still filling waits");
         assertTrue(acc.hasUndrained());
+        assertEquals(1, acc.drain(leaders, Set.of(node1), 1 << 20, 60_000).get(node1).size(), "after linger.ms");
     }
 
     @Test

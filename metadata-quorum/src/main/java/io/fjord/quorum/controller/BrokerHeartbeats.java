@@ -1,5 +1,7 @@
 package io.fjord.quorum.controller;
 
+import io.fjord.quorum.metadata.MetadataImage;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,23 @@ public final class BrokerHeartbeats {
     private final Map<Integer, Long> lastContactMs = new TreeMap<>();
     private final Map<Integer, Long> catchUpOffset = new TreeMap<>();
     private final java.util.Set<Integer> released = new java.util.TreeSet<>();
+
+    /**
+     * The sessions of a new active controller over {@code image}: every unfenced broker's session starts afresh now
+     * (a new controller cannot tell a live broker from a dead one until a session lapses); a fenced broker has none
+     * until it heartbeats, so one a controlled shutdown released may register again at once; every broker must
+     * catch up to the image before it is unfenced.
+     */
+    public static BrokerHeartbeats forNewActiveController(MetadataImage image, long nowMs) {
+        BrokerHeartbeats heartbeats = new BrokerHeartbeats();
+        image.brokers().values().forEach(b -> {
+            if (!b.fenced()) {
+                heartbeats.touch(b.id(), nowMs);
+            }
+            heartbeats.requireCaughtUpTo(b.id(), image.endOffset());
+        });
+        return heartbeats;
+    }
 
     /** A broker heartbeated or registered. */
     public void touch(int brokerId, long nowMs) {

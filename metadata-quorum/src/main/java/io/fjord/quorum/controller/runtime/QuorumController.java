@@ -191,15 +191,11 @@ public final class QuorumController implements AutoCloseable {
             activeEpoch = status.epoch();
             pending = committed.image();
             lastAppend = CompletableFuture.completedFuture(-1L);
-            heartbeats = new BrokerHeartbeats();
-            brokers = new BrokerControl(config, heartbeats);
             long now = clock.nowMs();
+            heartbeats = BrokerHeartbeats.forNewActiveController(pending, now);
+            brokers = new BrokerControl(config, heartbeats);
             lastFenceCheckMs = now;
             lastRebalanceMs = now;
-            pending.brokers().keySet().forEach(id -> {
-                heartbeats.touch(id, now); // every session starts afresh with a new active controller
-                heartbeats.requireCaughtUpTo(id, pending.endOffset());
-            });
             LOG.info("[Controller node={}] active controller in epoch {} at metadata offset {}", status.nodeId(),
                     activeEpoch, pending.endOffset());
         } else if (!leads && activeEpoch >= 0 && (!status.state().equals("Leader") || status.epoch() != activeEpoch)) {

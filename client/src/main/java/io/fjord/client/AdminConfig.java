@@ -18,18 +18,15 @@ public final class AdminConfig {
             .defineRange(REQUEST_TIMEOUT_MS, Type.INT, 30_000, 1, Integer.MAX_VALUE);
 
     private final Map<String, Object> values;
+    private final List<String> bootstrapServers;
 
     public AdminConfig(Map<String, ?> originals) {
         this.values = DEF.parse(originals);
-        if (bootstrapServers().isEmpty()) {
-            throw new ConfigException(BOOTSTRAP_SERVERS, originals.get(BOOTSTRAP_SERVERS),
-                    "is a non-empty list of host:port");
-        }
+        this.bootstrapServers = ConfigDef.bootstrapServers(values, originals);
     }
 
     public List<String> bootstrapServers() {
-        Object value = values.get(BOOTSTRAP_SERVERS);
-        return value == null ? List.of() : ((List<?>) value).stream().map(Object::toString).toList();
+        return bootstrapServers;
     }
 
     public String clientId() {

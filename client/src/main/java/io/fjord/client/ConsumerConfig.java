@@ -40,18 +40,15 @@ public final class ConsumerConfig {
             .defineRange(DEFAULT_API_TIMEOUT_MS, Type.LONG, 60_000L, 0, Long.MAX_VALUE);
 
     private final Map<String, Object> values;
+    private final List<String> bootstrapServers;
 
     public ConsumerConfig(Map<String, ?> originals) {
         this.values = DEF.parse(originals);
-        if (bootstrapServers().isEmpty()) {
-            throw new ConfigException(BOOTSTRAP_SERVERS, originals.get(BOOTSTRAP_SERVERS),
-                    "is a non-empty list of host:port");
-        }
+        this.bootstrapServers = ConfigDef.bootstrapServers(values, originals);
     }
 
     public List<String> bootstrapServers() {
-        Object value = values.get(BOOTSTRAP_SERVERS);
-        return value == null ? List.of() : ((List<?>) value).stream().map(Object::toString).toList();
+        return bootstrapServers;
     }
 
     public String clientId() {

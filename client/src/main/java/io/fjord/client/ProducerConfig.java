@@ -53,14 +53,12 @@ public final class ProducerConfig {
 
     private final Map<String, ?> originals;
     private final Map<String, Object> values;
+    private final List<String> bootstrapServers;
 
     public ProducerConfig(Map<String, ?> originals) {
         this.originals = Map.copyOf(originals);
         this.values = DEF.parse(originals);
-        if (bootstrapServers().isEmpty()) {
-            throw new ConfigException(BOOTSTRAP_SERVERS, originals.get(BOOTSTRAP_SERVERS),
-                    "is a non-empty list of host:port");
-        }
+        this.bootstrapServers = ConfigDef.bootstrapServers(values, originals);
         long lingerAndRequest = lingerMs() + requestTimeoutMs();
         if (deliveryTimeoutMs() < lingerAndRequest) {
             throw new ConfigException(DELIVERY_TIMEOUT_MS, deliveryTimeoutMs(),
@@ -74,7 +72,7 @@ public final class ProducerConfig {
     }
 
     public List<String> bootstrapServers() {
-        return strings(BOOTSTRAP_SERVERS);
+        return bootstrapServers;
     }
 
     public String clientId() {

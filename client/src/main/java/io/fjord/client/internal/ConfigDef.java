@@ -55,6 +55,22 @@ public final class ConfigDef {
         return Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The {@code bootstrap.servers} list of parsed {@code values}, as strings.
+     *
+     * @throws io.fjord.client.ConfigException if it is missing or empty
+     */
+    public static java.util.List<String> bootstrapServers(Map<String, Object> values, Map<String, ?> originals) {
+        Object value = values.get("bootstrap.servers");
+        java.util.List<String> servers = value == null ? java.util.List.of()
+                : ((java.util.List<?>) value).stream().map(Object::toString).toList();
+        if (servers.isEmpty()) {
+            throw new io.fjord.client.ConfigException("bootstrap.servers", originals.get("bootstrap.servers"),
+                    "is a non-empty list of host:port");
+        }
+        return servers;
+    }
+
     public static Map<String, Object> toMap(Properties properties) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {

@@ -73,19 +73,30 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
         answer(response, () -> {
             io.fjord.proto.internal.v1.CreateTopicsRequest.Builder forward =
                     io.fjord.proto.internal.v1.CreateTopicsRequest.newBuilder();
+            CreateTopicsResponse.Builder out = CreateTopicsResponse.newBuilder();
             for (NewTopic t : request.getTopicsList()) {
+                int factor = t.getReplicationFactor() == 0 ? defaults.replicationFactor() : t.getReplicationFactor();
+                if (factor > TopicDefaults.MAX_REPLICATION_FACTOR) {
+                    out.addResults(TopicResult.newBuilder().setName(t.getName())
+                            .setErrorCode(ErrorCode.INVALID_REPLICATION_FACTOR).setErrorMessage("replication factor "
+                                    + factor + " is not supported yet: brokers do not replicate partitions to each"
+                                    + " other yet, so use 1"));
+                    continue;
+                }
                 forward.addTopics(CreatableTopic.newBuilder().setName(t.getName())
                         .setPartitions(t.getNumPartitions() == 0 ? defaults.numPartitions() : t.getNumPartitions())
                         .setReplicationFactor(t.getReplicationFactor() == 0 ? defaults.replicationFactor()
                                 : t.getReplicationFactor())
                         .putAllConfigs(t.getConfigsMap()));
             }
+            if (forward.getTopicsCount() == 0) {
+                return out.build();
+            }
             var answer = cluster.callController(stub -> stub.createTopics(forward.build()),
                     r -> r.getResultsCount() == 0 ? ControllerError.getDefaultInstance() : r.getResults(0).getError(),
                     MetadataGrpcService.CONTROLLER_TIMEOUT_MS);
-            CreateTopicsResponse.Builder out = CreateTopicsResponse.newBuilder();
             if (answer == null) {
-                request.getTopicsList().forEach(t -> out.addResults(timedOut(t.getName())));
+                forward.getTopicsList().forEach(t -> out.addResults(timedOut(t.getName())));
                 return out.build();
             }
             answer.getResultsList().forEach(r -> out.addResults(result(r)));

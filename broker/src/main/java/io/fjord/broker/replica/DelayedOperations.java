@@ -178,6 +178,12 @@ public final class DelayedOperations implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        try {
+            // a periodic task (the HW checkpoint) may still run: the caller writes the last one after this returns
+            timer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Set<Operation> ops : List.copyOf(watchers.values())) {
             for (Operation op : List.copyOf(ops)) {
                 finish(op, true);

@@ -8,6 +8,7 @@ import io.fjord.storage.StorageException;
 import io.fjord.storage.index.TimestampOffset;
 import io.fjord.storage.log.LogAppendInfo;
 import io.fjord.storage.log.LogConfig;
+import io.fjord.storage.log.PartitionLog;
 import io.fjord.storage.log.TopicPartition;
 import io.fjord.storage.log.ValidatedBatches;
 import io.fjord.storage.manager.LogManager;
@@ -132,13 +133,38 @@ public final class ReplicaManager implements AutoCloseable {
     }
 
     private Partition newPartition(TopicPartition tp) {
-        Partition p = new Partition(tp, brokerId, logManager.getOrCreateLog(tp), checkpointedHws.getOrDefault(tp, 0L),
+        Partition p = new Partition(tp, brokerId, logForTopicId(tp), checkpointedHws.getOrDefault(tp, 0L),
                 TopicConfigs.minInsyncReplicas(config, image.topicConfig(tp.topic())));
         PartitionMetrics m = metrics;
         if (m != null) {
             m.add(p);
         }
         return p;
+    }
+
+    /**
+     * The partition's log, recorded as belonging to the topic's current id. A log recorded for another id belongs to
+     * a topic deleted (and created again) while this broker was away: it is deleted first, never served as the new
+     * topic's.
+     */
+    private PartitionLog logForTopicId(TopicPartition tp) {
+        String topicId = io.fjord.quorum.config.DirectoryIds.format(image.topic(tp.topic()).id());
+        Optional<PartitionLog> existing = logManager.getLog(tp);
+        if (existing.isPresent()) {
+            Optional<String> recorded = new PartitionMetadataFile(existing.get().dir()).topicId();
+            if (recorded.isPresent() && !recorded.get().equals(topicId)) {
+                LOG.warn("{} the log of {} belongs to topic id {}, deleted while this broker was away; deleting it"
+                        + " for topic id {}", logPrefix, tp, recorded.get(), topicId);
+                checkpointedHws.remove(tp);
+                logManager.deleteLog(tp);
+            }
+        }
+        PartitionLog log = logManager.getOrCreateLog(tp);
+        PartitionMetadataFile file = new PartitionMetadataFile(log.dir());
+        if (file.topicId().isEmpty()) {
+            file.write(topicId);
+        }
+        return log;
     }
 
     private void applyTopicConfigs(MetadataImage newImage) {

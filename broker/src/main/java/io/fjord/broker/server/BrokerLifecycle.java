@@ -101,6 +101,12 @@ final class BrokerLifecycle implements AutoCloseable {
             return;
         }
         ControllerErrorCode code = r.getError().getCode();
+        if ((code == ControllerErrorCode.CONTROLLER_ERROR_STALE_BROKER_EPOCH
+                || code == ControllerErrorCode.CONTROLLER_ERROR_BROKER_ID_NOT_REGISTERED) && wantShutdown) {
+            released = true; // nothing of this registration is left to move away
+            wake();
+            return;
+        }
         if (code == ControllerErrorCode.CONTROLLER_ERROR_STALE_BROKER_EPOCH
                 || code == ControllerErrorCode.CONTROLLER_ERROR_BROKER_ID_NOT_REGISTERED) {
             LOG.info("[Broker {}] the controller no longer knows registration {}: registering again", brokerId,

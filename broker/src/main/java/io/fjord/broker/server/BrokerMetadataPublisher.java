@@ -35,13 +35,16 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     private final Object publishedChanged = new Object();
     private volatile boolean closed;
 
-    BrokerMetadataPublisher(int brokerId, QuorumDriver driver, long snapshotIntervalBytes) {
+    /** @param initialListeners given every image from the first on (the thread starts once they are in place) */
+    BrokerMetadataPublisher(int brokerId, QuorumDriver driver, long snapshotIntervalBytes,
+                            List<Listener> initialListeners) {
         this.brokerId = brokerId;
         this.driver = driver;
         this.metadata = new CommittedMetadata(driver, snapshotIntervalBytes);
         listeners.add((image, changes) -> changes.forEach(c -> LOG.info("[Broker {}] {}-{}: {} in leader epoch {}"
                 + " (leader {}, ISR {})", brokerId, c.topic(), c.partition(), describe(c.role()), c.leaderEpoch(),
                 c.leaderId(), c.registration().isr())));
+        this.listeners.addAll(initialListeners);
         this.thread = new Thread(this::run, "fjord-broker-metadata-" + brokerId);
         thread.setDaemon(true);
         thread.start();
@@ -50,10 +53,6 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     private static String describe(LeadershipChange.Role role) {
         return role == LeadershipChange.Role.LEADER ? "leader" : role == LeadershipChange.Role.FOLLOWER
                 ? "follower" : "no longer a replica";
-    }
-
-    void addListener(Listener listener) {
-        listeners.add(listener);
     }
 
     /** The latest image whose changes every listener has been given. */

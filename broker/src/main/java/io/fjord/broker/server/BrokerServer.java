@@ -2,6 +2,7 @@ package io.fjord.broker.server;
 
 import io.fjord.broker.api.AdminGrpcService;
 import io.fjord.broker.api.ClientApi;
+import io.fjord.broker.api.GrpcErrors;
 import io.fjord.broker.replica.ReplicaConfig;
 import io.fjord.broker.replica.ReplicaManager;
 import io.fjord.storage.log.LogConfig;
@@ -16,6 +17,7 @@ import io.fjord.proto.internal.v1.ControllerGrpc;
 import io.fjord.quorum.config.VoterSet;
 import io.fjord.quorum.metadata.MetadataImage;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -64,13 +67,14 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         this.config = config;
         this.clusterId = clusterId;
         this.raft = raft;
-        this.metadata = new BrokerMetadataPublisher(config.nodeId(), raft.driver(),
-                ownsSnapshots ? config.snapshotIntervalBytes() : Long.MAX_VALUE);
-        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
-        metadata.addListener((image, changes) -> health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
-                image.isUnfenced(config.nodeId()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING));
         this.replicas = new ReplicaManager(config.nodeId(), config.logDirs(), config.replica(), Clock.SYSTEM);
-        metadata.addListener(replicas::onMetadata);
+        health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+        BrokerMetadataPublisher.Listener serving = (image, changes) -> health.setStatus(
+                HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+                image.isUnfenced(config.nodeId()) ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+        this.metadata = new BrokerMetadataPublisher(config.nodeId(), raft.driver(),
+                ownsSnapshots ? config.snapshotIntervalBytes() : Long.MAX_VALUE,
+                List.of(replicas::onMetadata, serving));
         this.controllers = new ControllerClient(voters);
         ServerConfig.Listener listener = config.clientListener();
         ServerConfig.BrokerDefaults defaults = config.brokerDefaults();
@@ -79,9 +83,11 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(),
                         listener.port()))
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
-                .addService(new MetadataGrpcService(this, topicDefaultsForRequests))
-                .addService(new AdminGrpcService(this, topicDefaultsForRequests,
-                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), Map.of())))
+                .addService(ServerInterceptors.intercept(new MetadataGrpcService(this, topicDefaultsForRequests),
+                        new GrpcErrors()))
+                .addService(ServerInterceptors.intercept(new AdminGrpcService(this, topicDefaultsForRequests,
+                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), Map.of())),
+                        new GrpcErrors()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         ClientApi.addTo(builder, replicas, registry, MAX_REQUEST_BYTES);

@@ -38,7 +38,8 @@ import java.util.TreeSet;
  *                                                port, -1 off
  * auto.create.topics.enable=true                 a broker creates a topic a producer or consumer first asks for
  * num.partitions=1                               partitions of an auto-created topic (and of a create without a count)
- * default.replication.factor=1                   replicas of an auto-created topic (and of a create without one)
+ * default.replication.factor=1                   replicas of an auto-created topic (and of a create without one);
+ *                                                only 1 until brokers replicate to each other
  * message.max.bytes=1048588                      the largest record batch a producer may send (topic: max.message.bytes)
  * min.insync.replicas=1                          acks=all needs this many in-sync replicas (topic override: same key)
  * replica.lag.time.max.ms=30000                  a follower not caught up for this long leaves the ISR
@@ -141,7 +142,7 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
         long heartbeatMs = number(props, "broker.heartbeat.interval.ms", 2000L, 10, 600_000);
         BrokerDefaults defaults = new BrokerDefaults(bool(props, "auto.create.topics.enable", true),
                 (int) number(props, "num.partitions", 1L, 1, 10_000),
-                (short) number(props, "default.replication.factor", 1L, 1, Short.MAX_VALUE));
+                (short) number(props, "default.replication.factor", 1L, 1, 1));
         return new ServerConfig(nodeId, roles, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
                 rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,

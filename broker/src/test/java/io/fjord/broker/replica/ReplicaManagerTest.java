@@ -170,6 +170,25 @@ class ReplicaManagerTest {
         assertTrue(Files.isDirectory(tmp.resolve("d1").resolve("__cluster_metadata-0")));
     }
 
+    @Test
+    void aTopicDeletedAndCreatedAgainWhileTheBrokerWasAwayStartsWithAnEmptyLog() {
+        new TestMetadata(open(), BROKER).createTopic("orders", ORDERS, 1, List.of(1), List.of(1));
+        Partition old = replicaManager.leaderPartition("orders", 0, Optional.empty());
+        replicaManager.append(old, batch("old-1", "old-2"), 1);
+        replicaManager.close();
+
+        open(); // meanwhile "orders" was deleted and created again: the broker's first image has the new id only
+        new TestMetadata(replicaManager, BROKER).createTopic("orders", new UUID(8, 8), 1, List.of(1), List.of(1));
+        Partition now = replicaManager.leaderPartition("orders", 0, Optional.empty());
+        assertEquals(0, now.log().logEndOffset(), "the deleted topic's records are not the new topic's");
+        assertEquals(0, replicaManager.append(now, batch("new"), 1).info().firstOffset());
+        replicaManager.close();
+
+        open(); // the same id again: the log is kept
+        new TestMetadata(replicaManager, BROKER).createTopic("orders", new UUID(8, 8), 1, List.of(1), List.of(1));
+        assertEquals(1, replicaManager.leaderPartition("orders", 0, Optional.empty()).log().logEndOffset());
+    }
+
     static ByteBuffer batchBuffer(String value) {
         return new RecordBatchBuilder(CompressionType.NONE).append(1L, null, value.getBytes(StandardCharsets.UTF_8))
                 .build();

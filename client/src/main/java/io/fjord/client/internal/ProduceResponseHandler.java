@@ -50,25 +50,25 @@ public final class ProduceResponseHandler {
                         group.get(0).topicPartition + " on broker " + node.id());
                 retryOrFailInOrder(group, error, RetryPolicy.needsMetadataRefresh(p.getErrorCode()), nowMs);
             }
+            accumulator.unmute(group.get(0).topicPartition); // its request is over: the next may go
         }
         for (List<ProducerBatch> missing : pending.values()) {
             retryOrFailInOrder(missing, FjordException.forError(ErrorCode.UNKNOWN_SERVER_ERROR,
                     "the produce response did not mention this partition", missing.get(0).topicPartition.toString()),
                     false, nowMs);
+            accumulator.unmute(missing.get(0).topicPartition);
         }
     }
 
-    /** Last batch first: each retried one goes back to the head of the queue, so they end up in send order. */
+    /**
+     * Last batch first: each retried one goes back to the head of the queue, so they end up in send order. The
+     * partition stays muted meanwhile; the caller unmutes it once its request is over.
+     */
     private void retryOrFailInOrder(List<ProducerBatch> group, FjordException error, boolean refreshMetadata,
                                     long nowMs) {
         for (int i = group.size() - 1; i >= 0; i--) {
-            ProducerBatch batch = group.get(i);
-            retryOrFail(batch, error, refreshMetadata, nowMs);
-            if (i > 0) {
-                accumulator.mute(batch.topicPartition); // not sendable until the earlier ones are back too
-            }
+            retryOrFail(group.get(i), error, refreshMetadata, nowMs);
         }
-        group.forEach(b -> accumulator.unmute(b.topicPartition));
     }
 
     /** The whole request failed (gRPC status): every batch in it is retried or failed alike. */
@@ -76,6 +76,7 @@ public final class ProduceResponseHandler {
         FjordException error = GrpcErrors.toException(t, node.address());
         List<ProducerBatch> inOrder = new java.util.ArrayList<>(batches);
         retryOrFailInOrder(inOrder, error, true, nowMs);
+        inOrder.forEach(b -> accumulator.unmute(b.topicPartition));
     }
 
     void retryOrFail(ProducerBatch batch, FjordException error, boolean refreshMetadata, long nowMs) {
@@ -85,15 +86,14 @@ public final class ProduceResponseHandler {
             metadata.requestUpdate();
         }
         if (decision == RetryPolicy.Decision.RETRY) {
-            accumulator.unmute(batch.topicPartition);
             accumulator.reenqueue(batch, nowMs);
         } else {
             failBatch(batch, error);
         }
     }
 
+    /** Completes a batch; its partition stays muted until the caller ends the request (see {@link #handleResponse}). */
     public void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
-        accumulator.unmute(batch.topicPartition);
         batch.complete(baseOffset, logAppendTimeMs);
         accumulator.deallocate(batch);
     }
@@ -104,8 +104,8 @@ public final class ProduceResponseHandler {
         accumulator.deallocate(batch);
     }
 
+    /** Fails a batch for good. Never unmutes: a queued batch expiring must not let a second request go in flight. */
     public void failBatch(ProducerBatch batch, RuntimeException error) {
-        accumulator.unmute(batch.topicPartition);
         batch.fail(error);
         accumulator.deallocate(batch);
     }

@@ -61,14 +61,27 @@ public final class Sender implements Runnable {
 
     @Override
     public void run() {
-        while (running) {
-            runOnce();
+        try {
+            while (running) {
+                runOnceLogged();
+            }
+            while (!forceClose && (accumulator.hasUndrained() || accumulator.hasIncomplete())) {
+                runOnceLogged();
+            }
+        } finally {
+            if (accumulator.hasIncomplete()) {
+                accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
+            }
         }
-        while (!forceClose && (accumulator.hasUndrained() || accumulator.hasIncomplete())) {
+    }
+
+    /** One round; an unexpected failure is logged and the next round goes on, so futures never hang silently. */
+    private void runOnceLogged() {
+        try {
             runOnce();
-        }
-        if (accumulator.hasIncomplete()) {
-            accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "unexpected error in the producer's I/O thread; continuing", e);
+            awaitWakeup(Math.max(1, settings.retryBackoffMs()));
         }
     }
 

@@ -202,6 +202,12 @@ public final class FjordProducer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (Thread.currentThread() == ioThread) {
+            // from a callback on the I/O thread: it cannot wait for itself; it fails what is left and stops (Kafka's
+            // rule: close from a callback is close(Duration.ZERO))
+            sender.initiateClose(true);
+            return;
+        }
         sender.initiateClose(timeout.isZero());
         try {
             ioThread.join(Math.max(1, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2)));

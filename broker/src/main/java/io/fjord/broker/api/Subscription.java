@@ -83,8 +83,28 @@ final class Subscription implements StreamObserver<SubscribeRequest> {
         pump();
     }
 
-    /** Sends what is readable while credit is left and the stream is ready; otherwise waits for news. */
+    /**
+     * Sends what is readable while credit is left and the stream is ready; otherwise waits for news. A call from
+     * inside a pump (a purgatory watch that completes at once) is turned into another round of the outer loop, not
+     * a deeper stack.
+     */
     synchronized void pump() {
+        if (pumping) {
+            pumpAgain = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                pumpAgain = false;
+                pumpRound();
+            } while (pumpAgain && !closed);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpRound() {
         while (started && !closed && creditBytes > 0 && observer.isReady() && !partitions.isEmpty()) {
             FetchResponse.Builder response = FetchResponse.newBuilder();
             int sizeBytes = 0;
@@ -115,6 +135,9 @@ final class Subscription implements StreamObserver<SubscribeRequest> {
             observer.onNext(response.build());
         }
     }
+
+    private boolean pumping;
+    private boolean pumpAgain;
 
     private void awaitData() {
         if (waiting || replicaManager.purgatory().isClosed()) {

@@ -13,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "server", mixinStandardHelpOptions = true,
         description = "Run a node from a configuration file (process.roles=controller, broker or both).")
 final class ServerCommand implements Callable<Integer> {
-    @Option(names = "--config", required = true, description = "The node's configuration (Java properties).")
+    @Option(names = "--config", description = "The node's configuration: Java properties or YAML, with Kafka's key"
+            + " names. Environment variables (FJORD_LOG_RETENTION_MS=...) and -Dfjord.log.retention.ms=... override it;"
+            + " without a file, they are the whole configuration.")
     Path configFile;
 
     @Override

@@ -101,8 +101,8 @@ final class BrokerServer implements ClusterView, AutoCloseable {
                     + " (the client listener, listeners=" + listener.name() + "://" + listener.host() + ":"
                     + listener.port() + "): " + e.getMessage(), e);
         }
-        ServerConfig.Listener advertised = new ServerConfig.Listener(listener.name(), listener.host(),
-                server.getPort());
+        ServerConfig.Listener advertised = config.advertisedListener() != null ? config.advertisedListener()
+                : new ServerConfig.Listener(listener.name(), listener.host(), server.getPort());
         this.lifecycle = new BrokerLifecycle(config.nodeId(), advertised, controllers, metadata::appliedOffset,
                 config.brokerHeartbeatIntervalMs());
         LOG.info("[Broker {}] client listener on {}:{}", config.nodeId(), listener.host(), server.getPort());

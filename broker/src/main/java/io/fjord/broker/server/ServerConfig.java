@@ -5,11 +5,6 @@ import io.fjord.quorum.controller.ControllerConfig;
 import io.fjord.quorum.raft.RaftConfig;
 import io.fjord.storage.log.LogConfig;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +13,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A node's configuration from a Java properties file with Kafka's key names. Today's keys (this is the
- * controller-only node; the broker role and the Micronaut binding come with the broker):
+ * A node's configuration with Kafka's key names, from a properties or YAML file, environment variables and
+ * {@code -Dfjord.*} properties ({@link ConfigSources}). The keys:
  * <pre>
  * node.id=1                                      required
  * process.roles=broker,controller                required: controller, broker, or both (a combined node)
@@ -33,6 +28,8 @@ import java.util.TreeSet;
  * auto.leader.rebalance.enable=true              move leadership back to preferred replicas periodically
  * leader.imbalance.check.interval.seconds=300    how often
  * listeners=CLIENT://127.0.0.1:9092              a broker's client listener, registered with the controller
+ * advertised.listeners=CLIENT://host:9092        what clients are told to connect to (default: listeners; set it
+ *                                                when listening on 0.0.0.0 or behind a Kubernetes service)
  * broker.heartbeat.interval.ms=2000              how often a broker heartbeats to the active controller
  * management.port=8080                           management HTTP (/health, /quorum) on 127.0.0.1; 0 any free
  *                                                port, -1 off
@@ -58,7 +55,7 @@ import java.util.TreeSet;
 public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, RaftConfig raft, long snapshotIntervalBytes,
                            ControllerConfig controller, long autoRebalanceIntervalMs, boolean recordsApiEnabled,
                            Listener clientListener, long brokerHeartbeatIntervalMs, int managementPort,
-                           BrokerDefaults brokerDefaults, ReplicaConfig replica) {
+                           BrokerDefaults brokerDefaults, ReplicaConfig replica, Listener advertisedListener) {
     /** What a node runs ({@code process.roles}). */
     public enum Role { CONTROLLER, BROKER }
 
@@ -73,10 +70,14 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
     /** A listener, {@code NAME://host:port}. */
     public record Listener(String name, String host, int port) {
         static Listener parse(String text) {
+            return parse("listeners", text);
+        }
+
+        static Listener parse(String key, String text) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)://([^:/]+):(\\d{1,5})")
                     .matcher(text.trim());
             if (!m.matches() || Integer.parseInt(m.group(3)) > 65535) {
-                throw new IllegalArgumentException("listeners=" + text + " is not allowed: NAME://host:port, e.g."
+                throw new IllegalArgumentException(key + "=" + text + " is not allowed: NAME://host:port, e.g."
                         + " CLIENT://127.0.0.1:9092");
             }
             return new Listener(m.group(1), m.group(2), Integer.parseInt(m.group(3)));
@@ -88,22 +89,25 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
             "controller.quorum.request.timeout.ms", "metadata.log.max.record.bytes.between.snapshots",
             "broker.session.timeout.ms", "unclean.leader.election.enable", "auto.leader.rebalance.enable",
             "leader.imbalance.check.interval.seconds", "quorum.records.api.enable", "listeners",
-            "broker.heartbeat.interval.ms", "management.port", "auto.create.topics.enable", "num.partitions",
+            "broker.heartbeat.interval.ms", "management.port", "advertised.listeners", "auto.create.topics.enable",
+            "num.partitions",
             "default.replication.factor", "message.max.bytes", "min.insync.replicas", "replica.lag.time.max.ms",
             "log.segment.bytes", "log.retention.ms", "log.retention.bytes", "log.flush.interval.messages",
             "log.flush.interval.ms");
 
-    /** @throws IllegalArgumentException with the one-line explanation */
+    /** Every configuration key there is. */
+    static java.util.Set<String> knownKeys() {
+        return KNOWN;
+    }
+
+    /**
+     * The configuration from {@code file} (properties or YAML; null for none), then environment variables, then
+     * {@code -Dfjord.*} system properties ({@link ConfigSources}).
+     *
+     * @throws IllegalArgumentException with the one-line explanation
+     */
     public static ServerConfig load(Path file) {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("configuration file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
-        }
-        return from(props);
+        return from(ConfigSources.resolve(file, System.getenv(), System.getProperties(), KNOWN));
     }
 
     public static ServerConfig from(Properties props) {
@@ -146,7 +150,9 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
         return new ServerConfig(nodeId, roles, List.copyOf(dirs), new RaftConfig(election, fetch, request, 500, 1 << 20),
                 snapshotBytes, new ControllerConfig(sessionMs, unclean, 1000),
                 rebalance ? rebalanceSeconds * 1000 : 0, bool(props, "quorum.records.api.enable", false), client,
-                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535), defaults, replica(props));
+                heartbeatMs, (int) number(props, "management.port", 8080L, -1, 65535), defaults, replica(props),
+                props.getProperty("advertised.listeners") == null ? null
+                        : Listener.parse("advertised.listeners", props.getProperty("advertised.listeners")));
     }
 
     private static ReplicaConfig replica(Properties props) {

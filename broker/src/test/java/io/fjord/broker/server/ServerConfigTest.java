@@ -49,6 +49,8 @@ class ServerConfigTest {
             {"process.roles", "broker,zookeeper", "process.roles=broker,zookeeper is not allowed: 'controller',"
                     + " 'broker' or 'broker,controller'"},
             {"num.partitions", "0", "num.partitions=0 is not allowed: an integer from 1 to 10000"},
+            {"advertised.listeners", "broker-1:9092", "advertised.listeners=broker-1:9092 is not allowed: NAME://host:port"},
+            {"default.replication.factor", "3", "default.replication.factor=3 is not allowed: an integer from 1 to 1"},
             {"auto.create.topics.enable", "on", "auto.create.topics.enable=on is not allowed: true or false"},
             {"listeners", "127.0.0.1:9092", "listeners=127.0.0.1:9092 is not allowed: NAME://host:port"},
             {"quorum.records.api.enable", "yes", "quorum.records.api.enable=yes is not allowed: true or false"},
@@ -63,6 +65,43 @@ class ServerConfigTest {
             assertTrue(e.getMessage().startsWith(c[2]), e.getMessage());
             assertFalse(e.getMessage().contains("\n"), "one line");
         }
+    }
+
+    @Test
+    void yamlThenEnvironmentThenSystemPropertiesLikeMicronaut(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path yaml = tmp.resolve("fjord.yml");
+        java.nio.file.Files.writeString(yaml, """
+                fjord:
+                  node.id: 5
+                  process:
+                    roles: broker,controller
+                  log:
+                    dirs: [/data/a, /data/b]
+                    retention.ms: 1000
+                  num.partitions: 3
+                """);
+        Properties system = new Properties();
+        system.setProperty("fjord.num.partitions", "6");
+        system.setProperty("user.home", "/root"); // not ours: ignored
+        ServerConfig config = ServerConfig.from(ConfigSources.resolve(yaml,
+                java.util.Map.of("FJORD_LOG_RETENTION_MS", "2000", "FJORD_LOG_LEVEL", "INFO", "HOME", "/root"),
+                system, ServerConfig.knownKeys()));
+        assertEquals(5, config.nodeId());
+        assertTrue(config.hasRole(ServerConfig.Role.CONTROLLER) && config.hasRole(ServerConfig.Role.BROKER));
+        assertEquals(java.util.List.of(Path.of("/data/a"), Path.of("/data/b")), config.logDirs());
+        assertEquals(2000, config.replica().logDefaults().retentionMs(), "the environment overrides the file");
+        assertEquals(6, config.brokerDefaults().numPartitions(), "-D overrides the file");
+
+        Properties typo = new Properties();
+        typo.setProperty("fjord.num.partition", "6");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                ConfigSources.resolve(yaml, java.util.Map.of(), typo, ServerConfig.knownKeys())));
+        assertTrue(e.getMessage().startsWith("unknown configuration key num.partition"), e.getMessage());
+
+        java.nio.file.Files.writeString(yaml, "fjord: [1, 2]");
+        IllegalArgumentException notAMap = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(yaml));
+        assertTrue(notAMap.getMessage().contains("fjord.yml"), notAMap.getMessage());
     }
 
     @Test

@@ -124,6 +124,25 @@ class ProducerAgainstFakeBrokerTest {
     }
 
     @Test
+    void aBatchLevelErrorForSeveralBatchesSendsEachAgainAloneSoOnlyTheFaultyOneFails() throws Exception {
+        broker.createTopic("t", 1);
+        broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE); // the first request: several batches of partition 0
+        try (FjordProducer producer = new FjordProducer(config("batch.size", 200, "linger.ms", 60_000))) {
+            List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                sent.add(producer.send(new ProducerRecord("t", 0, null, new byte[150])));
+            }
+            producer.flush();
+            for (int i = 0; i < sent.size(); i++) {
+                assertEquals(i, sent.get(i).get(5, TimeUnit.SECONDS).offset(), "sent alone, each succeeds, in order");
+            }
+            assertTrue(broker.produceRequests.get(0).getPartitions(0).getRecordBatches().size() > 400,
+                    "the first request carried several batches");
+            assertEquals(1 + 6, broker.produceCalls.get(), "then one request per batch");
+        }
+    }
+
+    @Test
     void retriableErrorsGiveUpAtTheDeliveryTimeout() {
         broker.createTopic("t", 1);
         broker.alwaysProduceError = ErrorCode.NOT_ENOUGH_REPLICAS;

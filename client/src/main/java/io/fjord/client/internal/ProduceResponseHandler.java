@@ -45,6 +45,13 @@ public final class ProduceResponseHandler {
                     completeBatch(batch, offset, p.getLogAppendTimeMs());
                     offset += batch.recordCount();
                 }
+            } else if (group.size() > 1 && (p.getErrorCode() == ErrorCode.RECORD_TOO_LARGE
+                    || p.getErrorCode() == ErrorCode.CORRUPT_MESSAGE)) {
+                // one batch of the group may be at fault: each goes again alone (a re-sent batch always does), so
+                // only the faulty one fails
+                for (int i = group.size() - 1; i >= 0; i--) {
+                    accumulator.reenqueue(group.get(i), nowMs);
+                }
             } else {
                 FjordException error = FjordException.forError(p.getErrorCode(), p.getErrorMessage(),
                         group.get(0).topicPartition + " on broker " + node.id());

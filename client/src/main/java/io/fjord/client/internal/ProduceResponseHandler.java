@@ -34,17 +34,20 @@ public final class ProduceResponseHandler {
     public void handleResponse(Node node, Map<TopicPartition, List<ProducerBatch>> batches, ProduceResponse response,
                                long nowMs) {
         Map<TopicPartition, List<ProducerBatch>> pending = new HashMap<>(batches);
+        List<Runnable> completions = new java.util.ArrayList<>();
         for (PartitionProduceResponse p : response.getPartitionsList()) {
             List<ProducerBatch> group = pending.remove(new TopicPartition(p.getTopic(), p.getPartition()));
             if (group == null) {
                 continue;
             }
             if (p.getErrorCode() == ErrorCode.NONE) {
-                long offset = p.getBaseOffset(); // the group's batches were appended together, in order
-                for (ProducerBatch batch : group) {
-                    completeBatch(batch, offset, p.getLogAppendTimeMs());
-                    offset += batch.recordCount();
-                }
+                completions.add(() -> {
+                    long offset = p.getBaseOffset(); // the group's batches were appended together, in order
+                    for (ProducerBatch batch : group) {
+                        completeBatch(batch, offset, p.getLogAppendTimeMs());
+                        offset += batch.recordCount();
+                    }
+                });
             } else if (group.size() > 1 && (p.getErrorCode() == ErrorCode.RECORD_TOO_LARGE
                     || p.getErrorCode() == ErrorCode.CORRUPT_MESSAGE)) {
                 // one batch of the group may be at fault: each goes again alone (a re-sent batch always does), so
@@ -65,6 +68,7 @@ public final class ProduceResponseHandler {
                     false, nowMs);
             accumulator.unmute(missing.get(0).topicPartition);
         }
+        completions.forEach(Runnable::run); // after every unmute: the sender need not wait for the callbacks
     }
 
     /**

@@ -210,7 +210,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
             awaitApplied(image -> answer.getError().getCode() != io.fjord.proto.internal.v1.ControllerErrorCode
                     .CONTROLLER_ERROR_NONE || request.getSetMap().entrySet().stream().allMatch(e ->
                     e.getValue().equals(image.topicConfig(resource.getName()).get(e.getKey()))));
-            return out.setErrorCode(ApiErrors.fromController(answer.getError()))
+            return out.setErrorCode(ControllerErrors.fromController(answer.getError()))
                     .setErrorMessage(answer.getError().getMessage()).build();
         });
     }
@@ -232,7 +232,7 @@ public final class AdminGrpcService extends AdminServiceGrpc.AdminServiceImplBas
 
     private static TopicResult result(io.fjord.proto.internal.v1.TopicResult r) {
         TopicResult.Builder out = TopicResult.newBuilder().setName(r.getName())
-                .setErrorCode(ApiErrors.fromController(r.getError())).setErrorMessage(r.getError().getMessage());
+                .setErrorCode(ControllerErrors.fromController(r.getError())).setErrorMessage(r.getError().getMessage());
         if (r.hasTopicId()) {
             out.setTopicId(DirectoryIds.format(Uuids.fromProto(r.getTopicId())));
         }

@@ -86,7 +86,7 @@ final class BrokerServer implements ClusterView, AutoCloseable {
                 .addService(ServerInterceptors.intercept(new MetadataGrpcService(this, topicDefaultsForRequests),
                         new GrpcErrors()))
                 .addService(ServerInterceptors.intercept(new AdminGrpcService(this, topicDefaultsForRequests,
-                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), Map.of())),
+                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), brokerConfig(config))),
                         new GrpcErrors()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
@@ -123,6 +123,31 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         out.put("flush.ms", String.valueOf(log.flushMs()));
         out.put("min.insync.replicas", String.valueOf(replica.defaultMinInsyncReplicas()));
         out.put("cleanup.policy", "delete");
+        return out;
+    }
+
+    /** The broker's static configuration as DescribeConfigs shows it (Kafka's key names). */
+    static Map<String, String> brokerConfig(ServerConfig config) {
+        Map<String, String> out = new TreeMap<>();
+        out.put("node.id", String.valueOf(config.nodeId()));
+        out.put("process.roles", config.roles().stream().map(r -> r.name().toLowerCase(java.util.Locale.ROOT))
+                .sorted().collect(java.util.stream.Collectors.joining(",")));
+        out.put("log.dirs", config.logDirs().stream().map(Object::toString)
+                .collect(java.util.stream.Collectors.joining(",")));
+        ServerConfig.Listener l = config.clientListener();
+        out.put("listeners", l.name() + "://" + l.host() + ":" + l.port());
+        ServerConfig.BrokerDefaults d = config.brokerDefaults();
+        out.put("auto.create.topics.enable", String.valueOf(d.autoCreateTopics()));
+        out.put("num.partitions", String.valueOf(d.numPartitions()));
+        out.put("default.replication.factor", String.valueOf(d.defaultReplicationFactor()));
+        out.put("message.max.bytes", String.valueOf(config.replica().messageMaxBytes()));
+        out.put("min.insync.replicas", String.valueOf(config.replica().defaultMinInsyncReplicas()));
+        out.put("replica.lag.time.max.ms", String.valueOf(config.replica().replicaLagTimeMaxMs()));
+        topicDefaults(config.replica()).forEach((k, v) -> {
+            if (!k.equals("min.insync.replicas") && !k.equals("max.message.bytes")) {
+                out.put("log." + k, v); // the broker-wide default of each topic-level log setting
+            }
+        });
         return out;
     }
 

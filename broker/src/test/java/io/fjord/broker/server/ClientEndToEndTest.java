@@ -115,6 +115,8 @@ class ClientEndToEndTest {
     void producesAndConsumesWithEveryAcksSettingAndKeepsDataAcrossARestart() throws Exception {
         try (FjordAdmin admin = new FjordAdmin(client())) {
             admin.createTopics(List.of(new NewTopic("orders", 3, 1, Map.of("retention.ms", "86400000"))));
+            assertTrue(admin.describeBrokerConfigs(1).stream().anyMatch(e -> e.name().equals("num.partitions")
+                    && e.value().equals("1")), "the broker's static configuration is described");
             TopicDescription orders = admin.describeTopics(List.of("orders")).get(0);
             assertEquals(3, orders.partitions().size());
             assertTrue(admin.listTopics().stream().anyMatch(t -> t.name().equals("orders")));

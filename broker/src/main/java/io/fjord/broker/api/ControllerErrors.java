@@ -5,10 +5,10 @@ import io.fjord.proto.internal.v1.ControllerErrorCode;
 import io.fjord.proto.v1.ErrorCode;
 
 /** Maps the controller's error codes to the client API's (the same Kafka names, without the internal prefix). */
-final class ApiErrors {
+final class ControllerErrors {
     private static final String PREFIX = "CONTROLLER_ERROR_";
 
-    private ApiErrors() {
+    private ControllerErrors() {
     }
 
     static ErrorCode fromController(ControllerError error) {

@@ -45,7 +45,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: share one producer among threads.
  */
 public final class FjordProducer implements AutoCloseable {
+    private static final Header[] NO_HEADERS = new Header[0];
+
     private final ProducerConfig config;
+    private final ProducerSettings settings;
     private final ChannelPool channels = new ChannelPool();
     private final Metadata metadata;
     private final RecordAccumulator accumulator;
@@ -74,8 +77,9 @@ public final class FjordProducer implements AutoCloseable {
                 config.metadataMaxAgeMs(), true);
         this.accumulator = new RecordAccumulator(config.batchSizeBytes(), config.lingerMs(),
                 config.retryBackoffMs(), config.deliveryTimeoutMs(), config.compressionType(),
-                new BufferMemory(config.bufferMemoryBytes()));
-        this.sender = new Sender(ProducerSettings.from(config), accumulator, metadata, channels);
+                new BufferMemory(config.bufferMemoryBytes(), config.batchSizeBytes()));
+        this.settings = ProducerSettings.from(config);
+        this.sender = new Sender(settings, accumulator, metadata, channels);
         this.ioThread = new Thread(sender, "fjord-producer-network-thread | " + config.clientId());
         ioThread.setDaemon(true);
         ioThread.start();
@@ -115,17 +119,18 @@ public final class FjordProducer implements AutoCloseable {
     }
 
     private Future<RecordMetadata> doSend(ProducerRecord record, Callback callback) {
-        List<PartitionInfo> partitions = metadata.awaitPartitions(record.topic(), config.maxBlockMs(),
-                config.retryBackoffMs());
-        Header[] headers = record.headers().toArray(new Header[0]);
+        List<PartitionInfo> partitions = metadata.awaitPartitions(record.topic(), settings.maxBlockMs(),
+                settings.retryBackoffMs());
+        Header[] headers = record.headers().isEmpty() ? NO_HEADERS : record.headers().toArray(new Header[0]);
         int sizeBytes = io.fjord.proto.record.RecordBatch.HEADER_SIZE_BYTES
                 + RecordBatchBuilder.recordSizeUpperBound(record.key(), record.value(), headers);
-        if (sizeBytes > config.maxRequestSizeBytes() || sizeBytes > config.bufferMemoryBytes()) {
+        if (sizeBytes > settings.maxRequestSizeBytes() || sizeBytes > settings.bufferMemoryBytes()) {
             throw new FjordException(ErrorCode.RECORD_TOO_LARGE, "the record is " + sizeBytes
-                    + " bytes when serialized, larger than max.request.size=" + config.maxRequestSizeBytes()
-                    + " or buffer.memory=" + config.bufferMemoryBytes());
+                    + " bytes when serialized, larger than max.request.size=" + settings.maxRequestSizeBytes()
+                    + " or buffer.memory=" + settings.bufferMemoryBytes());
         }
-        long timestampMs = record.timestamp() == null ? System.currentTimeMillis() : record.timestamp();
+        long nowMs = System.currentTimeMillis();
+        long timestampMs = record.timestamp() == null ? nowMs : record.timestamp();
         boolean explicit = record.partition() != null;
         int partition = explicit ? record.partition()
                 : partitioner.partition(record.topic(), record.key(), record.value(), partitions);
@@ -133,16 +138,18 @@ public final class FjordProducer implements AutoCloseable {
             throw new FjordException(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, "partition " + partition
                     + " does not exist: topic " + record.topic() + " has " + partitions.size() + " partitions");
         }
-        RecordAccumulator.AppendResult result = accumulator.append(new TopicPartition(record.topic(), partition),
-                timestampMs, record.key(), record.value(), headers, callback, config.maxBlockMs(), !explicit,
-                System.currentTimeMillis());
+        TopicPartition tp = new TopicPartition(record.topic(), partition);
+        RecordAccumulator.AppendResult result = accumulator.append(tp, timestampMs, record.key(), record.value(),
+                headers, callback, settings.maxBlockMs(), !explicit, nowMs);
         if (result.future() == null) {
             partitioner.onNewBatch(record.topic(), partitions, partition);
             partition = partitioner.partition(record.topic(), record.key(), record.value(), partitions);
-            result = accumulator.append(new TopicPartition(record.topic(), partition), timestampMs, record.key(),
-                    record.value(), headers, callback, config.maxBlockMs(), false, System.currentTimeMillis());
+            tp = new TopicPartition(record.topic(), partition);
+            result = accumulator.append(tp, timestampMs, record.key(), record.value(), headers, callback,
+                    settings.maxBlockMs(), false, nowMs);
         }
-        if (result.batchIsFull() || result.newBatchCreated()) {
+        // a muted partition (a request of it in flight) cannot send now; its answer wakes the sender anyway
+        if ((result.batchIsFull() || result.newBatchCreated()) && !accumulator.isMuted(tp)) {
             sender.wakeup();
         }
         return result.future();
@@ -187,7 +194,7 @@ public final class FjordProducer implements AutoCloseable {
 
     /** The topic's partitions (fetching metadata first if needed, up to {@code max.block.ms}). */
     public List<PartitionInfo> partitionsFor(String topic) {
-        return metadata.awaitPartitions(topic, config.maxBlockMs(), config.retryBackoffMs());
+        return metadata.awaitPartitions(topic, settings.maxBlockMs(), settings.retryBackoffMs());
     }
 
     /** Sends what is queued, waits for it (up to {@code delivery.timeout.ms}), then releases connections. */

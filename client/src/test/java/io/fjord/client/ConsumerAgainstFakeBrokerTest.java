@@ -1,6 +1,7 @@
 package io.fjord.client;
 
 import io.fjord.client.testing.FakeBroker;
+import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.v1.ErrorCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +68,31 @@ class ConsumerAgainstFakeBrokerTest {
                 assertEquals("v" + i, values.get(i));
             }
             assertEquals(100, consumer.position(tp));
+        }
+    }
+
+    @Test
+    void fetchesAheadWhileAnAnswerIsStillBufferedAndKeepsOrder() throws Exception {
+        produce(0, 100, 200); // several records per batch, many batches
+        long firstBatchEnd = new RecordBatch(broker.logs.get("t-0").get(0), 0).nextOffset();
+        assertTrue(firstBatchEnd > 3, "the first batch must hold more than one poll's records");
+        broker.maxBatchesPerFetch = 1;
+        try (FjordConsumer consumer = consumer("earliest", 3)) {
+            consumer.assign(List.of(tp));
+            List<String> values = new ArrayList<>();
+            while (values.isEmpty()) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.valueAsString()));
+            }
+            assertTrue(consumer.position(tp) < firstBatchEnd, "the first answer is still partly buffered");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertTrue(
+                    broker.fetchOffsets.contains(firstBatchEnd),
+                    "the next fetch starts where the buffered answer ends: " + broker.fetchOffsets));
+            assertTrue(consumer.position(tp) < firstBatchEnd, "sent before the buffered records were consumed");
+            values.addAll(drain(consumer, 100 - values.size()));
+            assertEquals(100, values.size());
+            for (int i = 0; i < 100; i++) {
+                assertEquals("v" + i, values.get(i));
+            }
         }
     }
 

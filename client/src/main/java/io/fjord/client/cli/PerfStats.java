@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * Counts records, bytes and latencies for the perf tools: a progress line every {@code reportIntervalMs}
  * (records, rec/s, MB/s, avg and max latency, as kafka-producer-perf-test prints) and a final line with
- * percentiles from an HdrHistogram (microsecond resolution, up to one hour). Thread-safe: {@link #record} is called
- * from client I/O threads.
+ * percentiles from an HdrHistogram (microsecond resolution, up to one hour). {@code nowMs} arguments may come from any
+ * millisecond clock, the same one for every call. Thread-safe: {@link #record} is called from client I/O threads.
  */
 final class PerfStats {
     private static final double MB = 1024.0 * 1024.0;

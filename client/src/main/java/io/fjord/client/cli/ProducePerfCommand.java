@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "produce", description = "Measure producer throughput and latency.", mixinStandardHelpOptions = true)
 public final class ProducePerfCommand extends ClientCommand {
+    private static final long NANOS_PER_MS = 1_000_000;
+
     @Option(names = "--topic", required = true, description = "The topic to write to.")
     String topic;
 
@@ -65,7 +67,9 @@ public final class ProducePerfCommand extends ClientCommand {
         for (int i = 0; i < payload.length; i++) {
             payload[i] = (byte) ('A' + random.nextInt(26));
         }
-        PerfStats stats = new PerfStats(out, "sent", reportingIntervalMs, System.currentTimeMillis());
+        // one clock read per send and per acknowledgement (they are many): the monotonic nanosecond clock, also as
+        // the stats' millisecond clock
+        PerfStats stats = new PerfStats(out, "sent", reportingIntervalMs, System.nanoTime() / NANOS_PER_MS);
         AtomicLong failed = new AtomicLong();
         AtomicReference<Exception> firstError = new AtomicReference<>();
         Throttler throttler = new Throttler(throughput, System.nanoTime());
@@ -79,14 +83,14 @@ public final class ProducePerfCommand extends ClientCommand {
                         failed.incrementAndGet();
                         firstError.compareAndSet(null, e);
                     } else {
-                        stats.record((System.nanoTime() - sendNs) / 1000, payload.length,
-                                System.currentTimeMillis());
+                        long nowNs = System.nanoTime();
+                        stats.record((nowNs - sendNs) / 1000, payload.length, nowNs / NANOS_PER_MS);
                     }
                 });
             }
             producer.flush();
         }
-        out.println(stats.summary(System.currentTimeMillis()));
+        out.println(stats.summary(System.nanoTime() / NANOS_PER_MS));
         if (failed.get() > 0) {
             Exception e = firstError.get();
             spec.commandLine().getErr().println("error: " + failed.get() + " record(s) failed; first: "

@@ -26,6 +26,9 @@ final class Throttler {
     }
 
     void throttle(long sent) {
+        if (targetPerSec <= 0) {
+            return;
+        }
         long delayNs;
         while ((delayNs = delayNs(sent, System.nanoTime())) > 0) {
             LockSupport.parkNanos(delayNs);

@@ -2,26 +2,36 @@ package io.fjord.client.internal;
 
 import io.fjord.client.TimeoutException;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Accounts the bytes held by unsent batches against {@code buffer.memory}: {@link #reserve} blocks (up to
- * {@code max.block.ms}) while the producer is full, and {@link #release} wakes waiters. Thread-safe.
+ * The producer's {@code buffer.memory}: hands out batch buffers, blocking (up to {@code max.block.ms}) while unsent
+ * batches hold it all, and keeps freed buffers of exactly {@code batch.size} bytes for reuse, as Kafka's BufferPool
+ * does. Reuse matters for throughput: a full producer holds tens of MiB of batches for hundreds of milliseconds, and
+ * a garbage collector would copy fresh buffers from one survivor space to the next and zero new ones. Thread-safe.
  */
 public final class BufferMemory {
     private final long totalBytes;
+    private final int poolableBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition freed = lock.newCondition();
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private long usedBytes;
     private int waiters;
 
-    public BufferMemory(long totalBytes) {
+    /** @param poolableBytes the size of buffers kept for reuse ({@code batch.size}) */
+    public BufferMemory(long totalBytes, int poolableBytes) {
         this.totalBytes = totalBytes;
+        this.poolableBytes = poolableBytes;
     }
 
-    public void reserve(int bytes, long maxBlockMs) {
+    /** A cleared heap buffer of {@code bytes} bytes, counted against the total until {@link #deallocate}d. */
+    public ByteBuffer allocate(int bytes, long maxBlockMs) {
+        ByteBuffer reused;
         lock.lock();
         try {
             long leftNs = TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
@@ -41,15 +51,24 @@ public final class BufferMemory {
                 }
             }
             usedBytes += bytes;
+            reused = bytes == poolableBytes ? free.pollFirst() : null;
         } finally {
             lock.unlock();
         }
+        return reused != null ? reused.clear() : ByteBuffer.allocate(bytes);
     }
 
-    public void release(int bytes) {
+    /**
+     * Gives back what {@link #allocate} handed out; the caller must not touch the buffer afterwards (nor anything
+     * that views it, such as a built batch).
+     */
+    public void deallocate(ByteBuffer buffer, int bytes) {
         lock.lock();
         try {
             usedBytes -= bytes;
+            if (buffer.capacity() == poolableBytes && bytes == poolableBytes) {
+                free.addFirst(buffer);
+            }
             freed.signalAll();
         } finally {
             lock.unlock();
@@ -70,6 +89,16 @@ public final class BufferMemory {
         lock.lock();
         try {
             return usedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many freed buffers wait for reuse. */
+    public int pooledBuffers() {
+        lock.lock();
+        try {
+            return free.size();
         } finally {
             lock.unlock();
         }

@@ -28,9 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fetches for the consumer: one {@code Fetch} in flight per leader broker for the partitions it leads that have a
- * position and no buffered records, answers queued as they arrive, decoded client-side (fast path) when the
- * consumer collects them. The consumer sends the next fetches before returning records to the user, so the network
- * works while the user processes (pipelining).
+ * position, answers queued as they arrive, decoded client-side (fast path) when the consumer collects them. The
+ * consumer sends the next fetches before returning records to the user, so the network works while the user
+ * processes (pipelining): a partition with one answer's records still buffered is fetched again from where that
+ * answer ended (at most one answer ahead), so the next records are on their way while the buffered ones are consumed.
  *
  * <p>Thread-safety: called from the consumer's thread only, except the gRPC callbacks, which only put answers
  * into a concurrent queue.
@@ -63,7 +64,7 @@ public final class Fetcher {
         ClusterSnapshot cluster = metadata.snapshot();
         Map<Node, Map<TopicPartition, Long>> byNode = new LinkedHashMap<>();
         for (TopicPartition tp : subscriptions.fetchablePartitions()) {
-            if (partitionsInFlight.contains(tp) || isBuffered(tp)) {
+            if (partitionsInFlight.contains(tp) || bufferedAnswers(tp) > 1) {
                 continue;
             }
             Node leader = cluster.leaderFor(tp);
@@ -74,7 +75,7 @@ public final class Fetcher {
             if (nodesInFlight.contains(leader) || nodeBackoffUntilMs.getOrDefault(leader, 0L) > nowMs) {
                 continue;
             }
-            byNode.computeIfAbsent(leader, n -> new LinkedHashMap<>()).put(tp, subscriptions.position(tp));
+            byNode.computeIfAbsent(leader, n -> new LinkedHashMap<>()).put(tp, nextFetchOffset(tp));
         }
         for (Map.Entry<Node, Map<TopicPartition, Long>> e : byNode.entrySet()) {
             send(e.getKey(), e.getValue(), cluster);
@@ -179,8 +180,11 @@ public final class Fetcher {
         for (FetchPartitionResponse p : done.response.getPartitionsList()) {
             TopicPartition tp = new TopicPartition(p.getTopic(), p.getPartition());
             Long asked = done.fetchOffsets.get(tp);
-            if (asked == null || !subscriptions.isAssigned(tp) || !asked.equals(subscriptions.position(tp))) {
+            if (asked == null || !subscriptions.isAssigned(tp) || !asked.equals(nextFetchOffset(tp))) {
                 continue; // seeked or unassigned while the fetch was in flight
+            }
+            if (p.getErrorCode() != ErrorCode.NONE && bufferedAnswers(tp) > 0) {
+                continue; // a fetch ahead failed: asked again, from the position, once the buffered records are used
             }
             if (!handlePartition(tp, asked, p)) {
                 // a retriable error: give metadata a moment before asking this broker again
@@ -208,6 +212,8 @@ public final class Fetcher {
             if (!records.isEmpty()) {
                 next = Math.max(next, records.get(records.size() - 1).offset() + 1);
                 buffered.addLast(new PartitionRecords(tp, records, fetchOffset, next));
+            } else if (next > fetchOffset && bufferedAnswers(tp) > 0) {
+                buffered.addLast(new PartitionRecords(tp, List.of(), fetchOffset, next)); // moves on in order
             } else if (next > fetchOffset) {
                 subscriptions.seek(tp, next); // only control batches or compacted-away offsets
             }
@@ -231,13 +237,25 @@ public final class Fetcher {
         return false;
     }
 
-    private boolean isBuffered(TopicPartition tp) {
+    private int bufferedAnswers(TopicPartition tp) {
+        int count = 0;
         for (PartitionRecords r : buffered) {
             if (r.tp.equals(tp)) {
-                return true;
+                count++;
             }
         }
-        return false;
+        return count;
+    }
+
+    /** Where the partition's next fetch starts: after its buffered records, else at the consumer's position. */
+    private Long nextFetchOffset(TopicPartition tp) {
+        Long next = null;
+        for (PartitionRecords r : buffered) {
+            if (r.tp.equals(tp)) {
+                next = r.nextFetchOffset();
+            }
+        }
+        return next != null ? next : subscriptions.position(tp);
     }
 
     /** Drops buffered records of partitions no longer assigned, or every partition on a seek. */

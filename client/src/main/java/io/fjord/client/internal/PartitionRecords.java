@@ -23,6 +23,11 @@ final class PartitionRecords {
         this.nextFetchOffset = nextFetchOffset;
     }
 
+    /** Where the fetch after this one starts. */
+    long nextFetchOffset() {
+        return nextFetchOffset;
+    }
+
     /** The position of the consumer once the records handed out so far are consumed. */
     long position() {
         return position;

@@ -109,12 +109,6 @@ public final class ProduceResponseHandler {
         accumulator.deallocate(batch);
     }
 
-    /** acks=0: completes the records with offset -1 as the request goes out. */
-    public void completeUnacknowledged(ProducerBatch batch) {
-        batch.complete(-1, -1);
-        accumulator.deallocate(batch);
-    }
-
     /** Fails a batch for good. Never unmutes: a queued batch expiring must not let a second request go in flight. */
     public void failBatch(ProducerBatch batch, RuntimeException error) {
         batch.fail(error);

@@ -11,45 +11,47 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The records for one partition that go out together as one record batch, with each record's future and callback.
  * Appends happen under the accumulator's per-partition lock; after {@link #close()} the bytes are fixed (a retry
- * resends the same batch) and only the sender touches the batch; completion happens once, on any thread.
+ * resends the same batch) and only the sender touches the batch; completion happens once, on any thread. The batch
+ * is encoded into {@link #buffer()}, which the accumulator gives back to the buffer memory when the batch is done.
  */
 public final class ProducerBatch {
-    private record Thunk(CompletableFuture<RecordMetadata> future, Callback callback, long timestampMs,
-                         int keySizeBytes, int valueSizeBytes) {
-    }
-
     final TopicPartition topicPartition;
     final long createdMs;
     final long deliveryDeadlineMs;
     private final RecordBatchBuilder builder;
-    private final List<Thunk> thunks = new ArrayList<>();
+    private final ByteBuffer buffer;
+    private final List<RecordFuture> records = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean completed = new AtomicBoolean();
     private final int batchSizeBytes;
-    private final int reservedBytes;
     private ByteBuffer built;
+    // the outcome, written before done completes (whose completion publishes them)
+    private long baseOffset = -1;
+    private long logAppendTimeMs = -1;
+    private RuntimeException error;
     int attempts;
     long nextAttemptMs;
     boolean retrying;
 
-    ProducerBatch(TopicPartition topicPartition, CompressionType compression, int batchSizeBytes, int reservedBytes,
+    /** @param buffer where the batch is encoded (from the buffer memory; its capacity is what was reserved) */
+    ProducerBatch(TopicPartition topicPartition, CompressionType compression, int batchSizeBytes, ByteBuffer buffer,
                   long createdMs, long deliveryTimeoutMs) {
         this.topicPartition = topicPartition;
-        this.builder = new RecordBatchBuilder(compression, Math.min(batchSizeBytes, reservedBytes));
+        this.buffer = buffer;
+        this.builder = new RecordBatchBuilder(compression, buffer);
         this.batchSizeBytes = batchSizeBytes;
-        this.reservedBytes = reservedBytes;
         this.createdMs = createdMs;
         this.deliveryDeadlineMs = createdMs + deliveryTimeoutMs;
     }
 
     /** Appends the record if it fits in {@code batch.size} (a first record always fits); null when it does not. */
-    CompletableFuture<RecordMetadata> tryAppend(long timestampMs, byte[] key, byte[] value, Header[] headers,
-                                                Callback callback) {
+    Future<RecordMetadata> tryAppend(long timestampMs, byte[] key, byte[] value, Header[] headers, Callback callback) {
         if (built != null) {
             return null;
         }
@@ -58,9 +60,9 @@ public final class ProducerBatch {
             return null;
         }
         builder.append(timestampMs, key, value, headers);
-        CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
-        thunks.add(new Thunk(future, callback, timestampMs, key == null ? -1 : key.length,
-                value == null ? -1 : value.length));
+        RecordFuture future = new RecordFuture(this, records.size(), timestampMs, key == null ? -1 : key.length,
+                value == null ? -1 : value.length, callback);
+        records.add(future);
         return future;
     }
 
@@ -81,11 +83,12 @@ public final class ProducerBatch {
     }
 
     public int recordCount() {
-        return thunks.size();
+        return records.size();
     }
 
-    int reservedBytes() {
-        return reservedBytes;
+    /** The buffer handed out for this batch; its capacity is the memory reserved for it. */
+    ByteBuffer buffer() {
+        return buffer;
     }
 
     /** Completes each record's future with its offset ({@code baseOffset} -1: unknown, as with acks=0). */
@@ -93,12 +96,12 @@ public final class ProducerBatch {
         if (!completed.compareAndSet(false, true)) {
             return; // already failed by a forced close, or completed at send time (acks=0)
         }
-        for (int i = 0; i < thunks.size(); i++) {
-            Thunk t = thunks.get(i);
-            long timestamp = logAppendTimeMs >= 0 ? logAppendTimeMs : t.timestampMs;
-            RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(),
-                    baseOffset < 0 ? -1 : baseOffset + i, timestamp, t.keySizeBytes, t.valueSizeBytes);
-            finish(t, metadata, null);
+        this.baseOffset = baseOffset;
+        this.logAppendTimeMs = logAppendTimeMs;
+        for (RecordFuture record : records) {
+            if (record.callback != null) {
+                runCallback(record.callback, record.metadata(baseOffset, logAppendTimeMs), null);
+            }
         }
         done.complete(null);
     }
@@ -107,30 +110,36 @@ public final class ProducerBatch {
         if (!completed.compareAndSet(false, true)) {
             return;
         }
-        for (Thunk t : thunks) {
-            RecordMetadata metadata = new RecordMetadata(topicPartition.topic(), topicPartition.partition(), -1,
-                    t.timestampMs, t.keySizeBytes, t.valueSizeBytes);
-            finish(t, metadata, exception);
+        this.error = exception;
+        for (RecordFuture record : records) {
+            if (record.callback != null) {
+                runCallback(record.callback, record.metadata(-1, -1), exception);
+            }
         }
         done.complete(null);
     }
 
-    private static void finish(Thunk t, RecordMetadata metadata, RuntimeException exception) {
-        if (t.callback != null) {
-            try {
-                t.callback.onCompletion(metadata, exception);
-            } catch (RuntimeException ignored) {
-                // a throwing user callback must not keep the other records from completing
-            }
-        }
-        if (exception == null) {
-            t.future.complete(metadata);
-        } else {
-            t.future.completeExceptionally(exception);
+    private static void runCallback(Callback callback, RecordMetadata metadata, RuntimeException exception) {
+        try {
+            callback.onCompletion(metadata, exception);
+        } catch (RuntimeException ignored) {
+            // a throwing user callback must not keep the other records from completing
         }
     }
 
-    /** Completes once every record of the batch is acknowledged or failed. */
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    long logAppendTimeMs() {
+        return logAppendTimeMs;
+    }
+
+    RuntimeException error() {
+        return error;
+    }
+
+    /** Completes once every record of the batch is acknowledged or failed (futures resolve then). */
     CompletableFuture<Void> done() {
         return done;
     }
@@ -141,6 +150,6 @@ public final class ProducerBatch {
 
     @Override
     public String toString() {
-        return "ProducerBatch(" + topicPartition + ", " + thunks.size() + " records, attempts=" + attempts + ")";
+        return "ProducerBatch(" + topicPartition + ", " + records.size() + " records, attempts=" + attempts + ")";
     }
 }

@@ -2,11 +2,14 @@ package io.fjord.client.internal;
 
 import io.fjord.client.ProducerConfig;
 
-/** What the sender and response handler need from the producer's configuration. Immutable. */
+/**
+ * The producer's configuration values read on every send or sender round, parsed once. Immutable.
+ */
 public record ProducerSettings(String clientId, int acks, int retries, long retryBackoffMs, int requestTimeoutMs,
-                               int maxInFlight, int maxRequestSizeBytes) {
+                               int maxInFlight, int maxRequestSizeBytes, long maxBlockMs, long bufferMemoryBytes) {
     public static ProducerSettings from(ProducerConfig config) {
         return new ProducerSettings(config.clientId(), config.acks(), config.retries(), config.retryBackoffMs(),
-                config.requestTimeoutMs(), config.maxInFlightRequestsPerConnection(), config.maxRequestSizeBytes());
+                config.requestTimeoutMs(), config.maxInFlightRequestsPerConnection(), config.maxRequestSizeBytes(),
+                config.maxBlockMs(), config.bufferMemoryBytes());
     }
 }

@@ -10,6 +10,7 @@ import io.fjord.proto.record.Header;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.record.RecordBatchBuilder;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,7 +20,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -32,7 +33,7 @@ import java.util.function.Function;
  */
 public final class RecordAccumulator {
     /** What {@link #append} did. {@code future} null means: the caller asked to abort instead of opening a batch. */
-    public record AppendResult(CompletableFuture<RecordMetadata> future, boolean batchIsFull,
+    public record AppendResult(Future<RecordMetadata> future, boolean batchIsFull,
                                boolean newBatchCreated) {
     }
 
@@ -79,20 +80,20 @@ public final class RecordAccumulator {
         }
         int reserve = Math.max(batchSizeBytes, RecordBatch.HEADER_SIZE_BYTES + RecordBatchBuilder.recordSizeUpperBound(
                 key, value, headers));
-        memory.reserve(reserve, maxBlockMs);
+        ByteBuffer buffer = memory.allocate(reserve, maxBlockMs);
         synchronized (deque) {
             if (closed) {
-                memory.release(reserve);
+                memory.deallocate(buffer, reserve);
                 throw new IllegalStateException("cannot send after the producer is closed");
             }
             AppendResult result = tryAppend(deque, timestampMs, key, value, headers, callback);
             if (result != null) {
-                memory.release(reserve);
+                memory.deallocate(buffer, reserve);
                 return result;
             }
-            ProducerBatch batch = new ProducerBatch(tp, compression, batchSizeBytes, reserve, nowMs,
+            ProducerBatch batch = new ProducerBatch(tp, compression, batchSizeBytes, buffer, nowMs,
                     deliveryTimeoutMs);
-            CompletableFuture<RecordMetadata> future = batch.tryAppend(timestampMs, key, value, headers, callback);
+            Future<RecordMetadata> future = batch.tryAppend(timestampMs, key, value, headers, callback);
             deque.addLast(batch);
             incomplete.add(batch);
             return new AppendResult(future, deque.size() > 1 || batch.isFull(), true);
@@ -105,7 +106,7 @@ public final class RecordAccumulator {
         if (last == null || last.retrying) {
             return null;
         }
-        CompletableFuture<RecordMetadata> future = last.tryAppend(timestampMs, key, value, headers, callback);
+        Future<RecordMetadata> future = last.tryAppend(timestampMs, key, value, headers, callback);
         if (future == null) {
             return null;
         }
@@ -224,10 +225,13 @@ public final class RecordAccumulator {
         return expired;
     }
 
-    /** Completes or fails a batch for good and gives its memory back. */
+    /**
+     * Completes or fails a batch for good and gives its buffer back for reuse: only once no request that carries it
+     * can still be serialized (gRPC copies a request while {@code produce} is called).
+     */
     public void deallocate(ProducerBatch batch) {
         if (incomplete.remove(batch)) {
-            memory.release(batch.reservedBytes());
+            memory.deallocate(batch.buffer(), batch.buffer().capacity());
         }
     }
 
@@ -237,6 +241,10 @@ public final class RecordAccumulator {
 
     public void unmute(TopicPartition tp) {
         muted.remove(tp);
+    }
+
+    public boolean isMuted(TopicPartition tp) {
+        return muted.contains(tp);
     }
 
     public boolean hasUndrained() {

@@ -22,8 +22,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The producer's I/O thread: refreshes metadata when due, takes ready batches from the accumulator, groups them per
@@ -44,9 +44,8 @@ public final class Sender implements Runnable {
     private final ChannelPool channels;
     private final ProduceResponseHandler handler;
     private final Map<Node, AtomicInteger> inFlight = new ConcurrentHashMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private boolean wakeupPending;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private volatile Thread ioThread;
     private volatile boolean running = true;
     private volatile boolean forceClose;
     private long metadataBackoffUntilMs;
@@ -61,6 +60,7 @@ public final class Sender implements Runnable {
 
     @Override
     public void run() {
+        ioThread = Thread.currentThread();
         try {
             while (running) {
                 runOnceLogged();
@@ -157,7 +157,7 @@ public final class Sender implements Runnable {
         count.incrementAndGet();
         if (settings.acks() == 0) {
             for (ProducerBatch batch : batches) {
-                handler.completeUnacknowledged(batch); // nothing to wait for; the partition stays muted until done
+                batch.complete(-1, -1); // nothing to wait for; buffers and partitions are released when the call ends
             }
         }
         ProduceServiceGrpc.newStub(channels.channel(node.address()))
@@ -185,6 +185,9 @@ public final class Sender implements Runnable {
 
                     private void done() {
                         if (settings.acks() == 0) {
+                            // gRPC may serialize a request after produce() returns (while connecting): the batch
+                            // buffers are reused only now
+                            batches.forEach(accumulator::deallocate);
                             byPartition.keySet().forEach(accumulator::unmute);
                         }
                         count.decrementAndGet();
@@ -197,30 +200,29 @@ public final class Sender implements Runnable {
         return inFlight.computeIfAbsent(node, n -> new AtomicInteger());
     }
 
+    /** Ends the sender's current or next wait; cheap when a wakeup is already pending (no lock, no signal). */
     public void wakeup() {
-        lock.lock();
-        try {
-            wakeupPending = true;
-            wake.signal();
-        } finally {
-            lock.unlock();
+        if (!wakeupPending.getAndSet(true)) {
+            Thread thread = ioThread;
+            if (thread != null) {
+                LockSupport.unpark(thread);
+            }
         }
     }
 
     private void awaitWakeup(long timeoutMs) {
-        lock.lock();
-        try {
-            long leftNs = TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, 60_000));
-            while (!wakeupPending && leftNs > 0) {
-                leftNs = wake.awaitNanos(leftNs);
+        long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, 60_000));
+        while (!wakeupPending.getAndSet(false)) {
+            long leftNs = deadlineNs - System.nanoTime();
+            if (leftNs <= 0) {
+                return;
             }
-            wakeupPending = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            forceClose = true;
-            running = false;
-        } finally {
-            lock.unlock();
+            LockSupport.parkNanos(this, leftNs);
+            if (Thread.interrupted()) {
+                forceClose = true;
+                running = false;
+                return;
+            }
         }
     }
 

@@ -13,10 +13,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -34,10 +35,10 @@ class RecordAccumulatorTest {
 
     private RecordAccumulator accumulator(int batchSizeBytes, long lingerMs) {
         return new RecordAccumulator(batchSizeBytes, lingerMs, 100, 10_000, CompressionType.NONE,
-                new BufferMemory(1024 * 1024));
+                new BufferMemory(1024 * 1024, batchSizeBytes));
     }
 
-    private static CompletableFuture<RecordMetadata> append(RecordAccumulator acc, TopicPartition tp, int valueBytes,
+    private static Future<RecordMetadata> append(RecordAccumulator acc, TopicPartition tp, int valueBytes,
                                                            long nowMs) {
         return acc.append(tp, nowMs, null, new byte[valueBytes], NO_HEADERS, null, 1000, false, nowMs).future();
     }
@@ -158,8 +159,8 @@ class RecordAccumulatorTest {
     @Test
     void completionFillsOffsetsAndFlushWaitsForIt() throws Exception {
         RecordAccumulator acc = accumulator(16384, 60_000);
-        CompletableFuture<RecordMetadata> f0 = append(acc, tp0, 1, 0);
-        CompletableFuture<RecordMetadata> f1 = append(acc, tp0, 1, 0);
+        Future<RecordMetadata> f0 = append(acc, tp0, 1, 0);
+        Future<RecordMetadata> f1 = append(acc, tp0, 1, 0);
         acc.beginFlush();
         assertEquals(Set.of(node1), acc.ready(leaders, 0).readyNodes(), "a flush does not wait for linger.ms");
         ProducerBatch batch = acc.drain(leaders, Set.of(node1), 1 << 20, 0).get(node1).get(0);
@@ -175,7 +176,7 @@ class RecordAccumulatorTest {
     void failingABatchFailsEveryRecordOnce() {
         RecordAccumulator acc = accumulator(16384, 0);
         int[] callbacks = {0};
-        CompletableFuture<RecordMetadata> f = acc.append(tp0, 0, null, new byte[1], NO_HEADERS,
+        Future<RecordMetadata> f = acc.append(tp0, 0, null, new byte[1], NO_HEADERS,
                 (md, e) -> callbacks[0]++, 1000, false, 0).future();
         ProducerBatch batch = acc.drain(leaders, Set.of(node1), 1 << 20, 0).get(node1).get(0);
         batch.fail(new TimeoutException("boom"));
@@ -188,9 +189,47 @@ class RecordAccumulatorTest {
     @Test
     void fullBufferMemoryBlocksThenTimesOut() {
         RecordAccumulator acc = new RecordAccumulator(1000, 0, 100, 10_000, CompressionType.NONE,
-                new BufferMemory(1500));
+                new BufferMemory(1500, 1000));
         append(acc, tp0, 1, 0);
         assertThrows(TimeoutException.class, () -> acc.append(tp1, 0, null, new byte[1], NO_HEADERS, null, 20,
                 false, 0));
+    }
+
+    @Test
+    void aDoneBatchBufferIsReusedAndTheNextBatchIsIntact() {
+        BufferMemory memory = new BufferMemory(1024 * 1024, 4096);
+        RecordAccumulator acc = new RecordAccumulator(4096, 0, 100, 10_000, CompressionType.NONE, memory);
+        acc.append(tp0, 0, null, new byte[]{1, 2, 3}, NO_HEADERS, null, 1000, false, 0);
+        ProducerBatch first = acc.drain(leaders, Set.of(node1), 1 << 20, 0).get(node1).get(0);
+        ByteBuffer firstBuffer = first.buffer();
+        first.complete(0, -1);
+        acc.deallocate(first);
+        assertEquals(1, memory.pooledBuffers());
+        assertEquals(0, memory.usedBytes());
+
+        acc.append(tp0, 7, "k".getBytes(), new byte[]{9}, NO_HEADERS, null, 1000, false, 7);
+        ProducerBatch second = acc.drain(leaders, Set.of(node1), 1 << 20, 7).get(node1).get(0);
+        assertTrue(second.buffer() == firstBuffer, "the freed batch.size buffer is handed out again");
+        RecordBatch batch = new RecordBatch(second.close(), 0);
+        batch.ensureValid();
+        batch.validateRecords();
+        var records = batch.records();
+        assertEquals(1, records.size());
+        assertArrayEquals(new byte[]{9}, records.get(0).value());
+        assertEquals(7, records.get(0).timestamp());
+    }
+
+    @Test
+    void aRecordLargerThanBatchSizeGetsItsOwnBufferWhichIsNotPooled() {
+        BufferMemory memory = new BufferMemory(1024 * 1024, 1024);
+        RecordAccumulator acc = new RecordAccumulator(1024, 0, 100, 10_000, CompressionType.NONE, memory);
+        acc.append(tp0, 0, null, new byte[5000], NO_HEADERS, null, 1000, false, 0);
+        ProducerBatch big = acc.drain(leaders, Set.of(node1), 1 << 20, 0).get(node1).get(0);
+        assertTrue(big.buffer().capacity() > 5000);
+        assertEquals(5000, new RecordBatch(big.close(), 0).records().get(0).value().length);
+        big.complete(0, -1);
+        acc.deallocate(big);
+        assertEquals(0, memory.pooledBuffers());
+        assertEquals(0, memory.usedBytes());
     }
 }

@@ -81,6 +81,10 @@ public final class FakeBroker implements AutoCloseable {
     /** Errors for the next fetch answers, one per partition answer, taken in order. */
     public final ConcurrentLinkedDeque<ErrorCode> fetchErrors = new ConcurrentLinkedDeque<>();
     public final AtomicInteger fetchCalls = new AtomicInteger();
+    /** The fetch offsets asked for, in arrival order. */
+    public final List<Long> fetchOffsets = new CopyOnWriteArrayList<>();
+    /** At most this many record batches per partition in a fetch answer. */
+    public volatile int maxBatchesPerFetch = Integer.MAX_VALUE;
     public final AtomicInteger metadataCalls = new AtomicInteger();
     public final AtomicInteger produceCalls = new AtomicInteger();
     public final List<MetadataRequest> metadataRequests = new CopyOnWriteArrayList<>();
@@ -222,6 +226,7 @@ public final class FakeBroker implements AutoCloseable {
         @Override
         public void fetch(FetchRequest request, StreamObserver<FetchResponse> observer) {
             fetchCalls.incrementAndGet();
+            request.getPartitionsList().forEach(p -> fetchOffsets.add(p.getFetchOffset()));
             FetchResponse response = answer(request);
             boolean empty = response.getPartitionsList().stream().allMatch(p -> p.getRecordBatches().isEmpty()
                     && p.getErrorCode() == ErrorCode.NONE);
@@ -249,12 +254,17 @@ public final class FakeBroker implements AutoCloseable {
                     r.setErrorCode(ErrorCode.OFFSET_OUT_OF_RANGE).setErrorMessage("valid: [0, " + leo + "]");
                 } else {
                     ByteString.Output out = ByteString.newOutput();
+                    int batches = 0;
+                    long next = p.getFetchOffset();
                     for (ByteBuffer batch : logs.getOrDefault(key(p.getTopic(), p.getPartition()), List.of())) {
-                        if (new RecordBatch(batch, 0).nextOffset() > p.getFetchOffset()) {
+                        long batchNext = new RecordBatch(batch, 0).nextOffset();
+                        if (batchNext > p.getFetchOffset() && batches < maxBatchesPerFetch) {
                             out.write(batch.array(), 0, batch.limit());
+                            batches++;
+                            next = batchNext;
                         }
                     }
-                    r.setRecordBatches(out.toByteString()).setNextFetchOffset(leo);
+                    r.setRecordBatches(out.toByteString()).setNextFetchOffset(next);
                 }
                 b.addPartitions(r);
             }

@@ -4,8 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * Builds one record batch. Records are encoded straight into a growing buffer as they are appended; {@link #build()}
- * compresses the records section (if a codec is set), writes the header and the CRC, and returns the batch.
+ * Builds one record batch. Records are encoded straight into a growing buffer, after room left for the header, as
+ * they are appended; {@link #build()} compresses the records section (if a codec is set), writes the header and the
+ * CRC, and returns the batch. Without compression the batch is built in place: no second buffer, no copy.
  *
  * <p>The first record's timestamp becomes {@code baseTimestamp}; offsets are relative to {@code baseOffset}
  * (0 unless set: the leader stamps the real one). Not thread-safe; one builder makes one batch.
@@ -33,8 +34,20 @@ public final class RecordBatchBuilder {
     }
 
     public RecordBatchBuilder(CompressionType compression, int initialCapacityBytes) {
+        this(compression, ByteBuffer.allocate(RecordBatch.HEADER_SIZE_BYTES + Math.max(64, initialCapacityBytes)));
+    }
+
+    /**
+     * Builds into {@code buffer} (a heap buffer, written from index 0; pooled by the producer): the batch returned by
+     * {@link #build()} without compression is a view of it. Records that outgrow it move to a bigger copy.
+     */
+    public RecordBatchBuilder(CompressionType compression, ByteBuffer buffer) {
         this.compression = Objects.requireNonNull(compression, "compression");
-        this.records = ByteBuffer.allocate(Math.max(64, initialCapacityBytes));
+        if (!buffer.hasArray() || buffer.capacity() < RecordBatch.HEADER_SIZE_BYTES) {
+            throw new IllegalArgumentException("a batch buffer must be a writable heap buffer of at least "
+                    + RecordBatch.HEADER_SIZE_BYTES + " bytes");
+        }
+        this.records = buffer.clear().position(RecordBatch.HEADER_SIZE_BYTES);
     }
 
     public RecordBatchBuilder baseOffset(long baseOffset) {
@@ -93,7 +106,7 @@ public final class RecordBatchBuilder {
 
     /** Size of the batch if built now without compression: an upper bound for deciding when a batch is full. */
     public int estimatedSizeInBytes() {
-        return RecordBatch.HEADER_SIZE_BYTES + records.position();
+        return records.position();
     }
 
     /** Bytes a record would add, for checking {@code batch.size} before appending it. */
@@ -109,35 +122,34 @@ public final class RecordBatchBuilder {
             throw new IllegalStateException("a batch needs at least one record");
         }
         built = true;
-        byte[] section;
-        int sectionLength;
+        ByteBuffer batch;
         if (compression == CompressionType.NONE) {
-            section = records.array();
-            sectionLength = records.position();
+            batch = records.slice(0, records.position());
         } else {
-            section = compression.compress(records.array(), 0, records.position());
-            sectionLength = section.length;
+            byte[] section = compression.compress(records.array(),
+                    records.arrayOffset() + RecordBatch.HEADER_SIZE_BYTES,
+                    records.position() - RecordBatch.HEADER_SIZE_BYTES);
+            batch = ByteBuffer.allocate(RecordBatch.HEADER_SIZE_BYTES + section.length);
+            batch.put(RecordBatch.HEADER_SIZE_BYTES, section);
         }
-        ByteBuffer out = ByteBuffer.allocate(RecordBatch.HEADER_SIZE_BYTES + sectionLength);
-        out.putLong(baseOffset);
-        out.putInt(out.capacity() - RecordBatch.LOG_OVERHEAD);
-        out.putInt(partitionLeaderEpoch);
-        out.put(RecordBatch.MAGIC);
-        out.putInt(0); // CRC, filled in below
-        out.putShort(attributes());
-        out.putInt(recordCount - 1);
-        out.putLong(baseTimestamp);
-        out.putLong(maxTimestamp);
-        out.putLong(producerId);
-        out.putShort(producerEpoch);
-        out.putInt(baseSequence);
-        out.putInt(recordCount);
-        out.put(section, 0, sectionLength);
-        int crc = (int) RecordBatch.crcOf(out, RecordBatch.ATTRIBUTES_OFFSET,
-                out.capacity() - RecordBatch.ATTRIBUTES_OFFSET);
-        out.putInt(RecordBatch.CRC_OFFSET, crc);
-        out.flip();
-        return out;
+        ByteBuffer header = batch.duplicate();
+        header.putLong(baseOffset);
+        header.putInt(batch.capacity() - RecordBatch.LOG_OVERHEAD);
+        header.putInt(partitionLeaderEpoch);
+        header.put(RecordBatch.MAGIC);
+        header.putInt(0); // CRC, filled in below
+        header.putShort(attributes());
+        header.putInt(recordCount - 1);
+        header.putLong(baseTimestamp);
+        header.putLong(maxTimestamp);
+        header.putLong(producerId);
+        header.putShort(producerEpoch);
+        header.putInt(baseSequence);
+        header.putInt(recordCount);
+        int crc = (int) RecordBatch.crcOf(batch, RecordBatch.ATTRIBUTES_OFFSET,
+                batch.capacity() - RecordBatch.ATTRIBUTES_OFFSET);
+        batch.putInt(RecordBatch.CRC_OFFSET, crc);
+        return batch;
     }
 
     private short attributes() {

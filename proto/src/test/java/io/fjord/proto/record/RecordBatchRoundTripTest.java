@@ -294,6 +294,38 @@ class RecordBatchRoundTripTest {
         assertThrows(IllegalStateException.class, () -> builder.append(T0, null, null));
     }
 
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void aSuppliedBufferIsBuiltInPlaceWhateverItHeldAndGrownWhenOutgrown(CompressionType codec) {
+        byte[] backing = new byte[300];
+        Arrays.fill(backing, (byte) 0x5A); // a reused buffer holds an old batch's bytes
+        ByteBuffer supplied = ByteBuffer.wrap(backing, 40, 200).slice(); // non-zero array offset
+        List<Input> inputs = TestBatches.randomInputs(new Random(11), 50); // far more than 200 bytes
+        RecordBatchBuilder builder = new RecordBatchBuilder(codec, supplied);
+        for (Input in : inputs) {
+            builder.append(in.timestamp(), in.key(), in.value(), in.headers());
+        }
+        ByteBuffer built = builder.build();
+        assertEquals(0, built.position());
+        assertEquals(built.limit(), built.capacity(), "the batch is exactly the returned buffer");
+        RecordBatch batch = new RecordBatch(built, 0);
+        batch.ensureValid();
+        batch.validateRecords();
+        assertEquals(inputs.size(), batch.records().size());
+
+        RecordBatchBuilder small = new RecordBatchBuilder(codec, supplied);
+        small.append(T0, null, "in place".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer inPlace = small.build();
+        if (codec == CompressionType.NONE) {
+            assertTrue(inPlace.array() == backing && inPlace.arrayOffset() == 40, "built in the supplied buffer");
+        }
+        RecordBatch one = new RecordBatch(inPlace, 0);
+        one.ensureValid();
+        assertArrayEquals("in place".getBytes(StandardCharsets.UTF_8), one.records().get(0).value());
+        assertThrows(IllegalArgumentException.class,
+                () -> new RecordBatchBuilder(codec, ByteBuffer.allocate(RecordBatch.HEADER_SIZE_BYTES - 1)));
+    }
+
     @Test
     void iteratorIsLazyAndEndsWithNoSuchElement() {
         ByteBuffer buffer = TestBatches.build(CompressionType.NONE,

@@ -6,6 +6,7 @@ import io.fjord.client.internal.ConfigDef;
 import io.fjord.client.internal.DefaultPartitioner;
 import io.fjord.client.internal.Metadata;
 import io.fjord.client.internal.Plugins;
+import io.fjord.client.internal.ProducerBatch;
 import io.fjord.client.internal.ProducerSettings;
 import io.fjord.client.internal.RecordAccumulator;
 import io.fjord.client.internal.Sender;
@@ -40,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  * partitions). Without idempotence (not yet supported) a retry after a lost answer may still write a duplicate.
  *
  * <p><b>Callbacks</b> (and {@link ProducerInterceptor#onAcknowledgement}) run on a client I/O thread; keep them
- * short. With {@code acks=0} futures complete as the request is sent, with offset -1.
+ * short. With {@code acks=0} futures complete as the request is sent, with offset -1. {@link #close()} from a
+ * callback does not wait: it fails what is not yet acknowledged, as Kafka's {@code close(Duration.ZERO)}.
  *
  * <p>Thread-safe: share one producer among threads.
  */
@@ -57,6 +59,7 @@ public final class FjordProducer implements AutoCloseable {
     private final Partitioner partitioner;
     private final List<ProducerInterceptor> interceptors = new ArrayList<>();
     private volatile boolean closed;
+    private volatile boolean closedFromCallback;
 
     public FjordProducer(Properties properties) {
         this(ConfigDef.toMap(properties));
@@ -80,7 +83,15 @@ public final class FjordProducer implements AutoCloseable {
                 new BufferMemory(config.bufferMemoryBytes(), config.batchSizeBytes()));
         this.settings = ProducerSettings.from(config);
         this.sender = new Sender(settings, accumulator, metadata, channels);
-        this.ioThread = new Thread(sender, "fjord-producer-network-thread | " + config.clientId());
+        this.ioThread = new Thread(() -> {
+            try {
+                sender.run();
+            } finally {
+                if (closedFromCallback) {
+                    releaseResources(); // close() returned at once: nobody else will
+                }
+            }
+        }, "fjord-producer-network-thread | " + config.clientId());
         ioThread.setDaemon(true);
         ioThread.start();
     }
@@ -209,9 +220,11 @@ public final class FjordProducer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (Thread.currentThread() == ioThread) {
-            // from a callback on the I/O thread: it cannot wait for itself; it fails what is left and stops (Kafka's
-            // rule: close from a callback is close(Duration.ZERO))
+        if (Thread.currentThread() == ioThread || ProducerBatch.inCallback()) {
+            // from a callback: the batch being completed keeps the I/O thread waiting, so this cannot wait for it;
+            // it fails what is left and stops (Kafka's rule: close from a callback is close(Duration.ZERO)), and
+            // the I/O thread releases connections as it ends
+            closedFromCallback = true;
             sender.initiateClose(true);
             return;
         }
@@ -225,6 +238,10 @@ public final class FjordProducer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        releaseResources();
+    }
+
+    private void releaseResources() {
         for (ProducerInterceptor interceptor : interceptors) {
             interceptor.close();
         }

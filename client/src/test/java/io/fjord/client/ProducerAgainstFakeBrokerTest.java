@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,5 +210,43 @@ class ProducerAgainstFakeBrokerTest {
             assertEquals("intercepted", consumer.poll(java.time.Duration.ofSeconds(5)).iterator().next()
                     .valueAsString());
         }
+    }
+
+    public static final class CloseCountingInterceptor implements ProducerInterceptor {
+        static final AtomicInteger CLOSES = new AtomicInteger();
+
+        @Override
+        public ProducerRecord onSend(ProducerRecord record) {
+            return record;
+        }
+
+        @Override
+        public void onAcknowledgement(RecordMetadata metadata, Exception exception) {
+        }
+
+        @Override
+        public void close() {
+            CLOSES.incrementAndGet();
+        }
+    }
+
+    @Test
+    void closingFromACallbackFailsWhatIsLeftAndStillReleasesEverything() throws Exception {
+        broker.createTopic("t", 1);
+        FjordProducer producer = new FjordProducer(config("interceptor.classes",
+                CloseCountingInterceptor.class.getName(), "client.id", "closes-from-callback"));
+        Thread io = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("fjord-producer-network-thread | closes-from-callback"))
+                .findFirst().orElseThrow();
+        java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
+        producer.send(ProducerRecord.ofStrings("t", null, "first"), (md, e) -> {
+            producer.close(); // the batch completing keeps the I/O thread waiting: close must not wait for it
+            closed.complete(null);
+        }).get(5, TimeUnit.SECONDS);
+        closed.get(5, TimeUnit.SECONDS);
+        io.join(5_000);
+        assertFalse(io.isAlive(), "the I/O thread ends");
+        assertEquals(1, CloseCountingInterceptor.CLOSES.get(), "interceptors (and connections) are released");
+        assertThrows(IllegalStateException.class, () -> producer.send(ProducerRecord.ofStrings("t", null, "late")));
     }
 }

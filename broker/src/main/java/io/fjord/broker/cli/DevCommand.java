@@ -20,7 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code fjord dev}: the embedded single-node default, a combined node (controller and broker) on the default
  * ports. It formats the data directory on first use (the only command that formats by itself: a one-voter quorum
  * of this node), starts, waits until the broker serves, prints one ready line, and runs until Ctrl-C (which stops
- * it cleanly). Data survives restarts.
+ * it cleanly). Data survives restarts. Other settings come from {@code FJORD_*} environment variables and
+ * {@code -Dfjord.*} properties, as for {@code fjord server}.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
         description = "Start the embedded single-node Fjord: a combined controller and broker, data in ./fjord-data.")
@@ -48,7 +49,7 @@ final class DevCommand implements Callable<Integer> {
             System.setProperty("FJORD_LOG_LEVEL", "WARN"); // one ready line; problems still show
         }
         prepare();
-        FjordNode node = new FjordNode(ServerConfig.from(config()));
+        FjordNode node = new FjordNode(ServerConfig.load(null, tunedDefaults(), fromOptions()));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Fjord dev: stopping...");
@@ -89,14 +90,20 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
-    private Properties config() {
+    /** What the options decide; environment variables and {@code -Dfjord.*} cannot change these. */
+    private Properties fromOptions() {
         Properties p = new Properties();
         p.setProperty("node.id", String.valueOf(NODE_ID));
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("log.dirs", dataDir.toString());
         p.setProperty("listeners", "CLIENT://127.0.0.1:" + clientPort);
         p.setProperty("management.port", String.valueOf(managementPort));
-        // one voter: nobody to wait for, so elect and unfence quickly
+        return p;
+    }
+
+    /** One voter: nobody to wait for, so elect and unfence quickly. Overridable like any other key. */
+    private static Properties tunedDefaults() {
+        Properties p = new Properties();
         p.setProperty("controller.quorum.election.timeout.ms", "100");
         p.setProperty("broker.heartbeat.interval.ms", "500");
         return p;

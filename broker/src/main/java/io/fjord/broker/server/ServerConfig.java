@@ -107,7 +107,19 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
      * @throws IllegalArgumentException with the one-line explanation
      */
     public static ServerConfig load(Path file) {
-        return from(ConfigSources.resolve(file, System.getenv(), System.getProperties(), KNOWN));
+        return load(file, new Properties(), new Properties());
+    }
+
+    /**
+     * As {@link #load(Path)}, between two more layers: {@code defaults} below everything, {@code fixed} above
+     * everything ({@code fjord dev}: its tuned timeouts can be overridden, its command-line options cannot).
+     */
+    public static ServerConfig load(Path file, Properties defaults, Properties fixed) {
+        Properties resolved = new Properties();
+        resolved.putAll(defaults);
+        resolved.putAll(ConfigSources.resolve(file, System.getenv(), System.getProperties(), KNOWN));
+        resolved.putAll(fixed);
+        return from(resolved);
     }
 
     public static ServerConfig from(Properties props) {

@@ -59,11 +59,14 @@ class DevProcessTest {
     private Process startDev(Path data, Path log, int port, int controllerPort, int managementPort) throws Exception {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         Files.deleteIfExists(log);
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        // a setting from the environment, as a user would give it: auto-created topics get two partitions
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 FjordMain.class.getName(), "dev", "--data-dir", data.toString(), "--port", String.valueOf(port),
                 "--controller-port", String.valueOf(controllerPort), "--management-port",
                 String.valueOf(managementPort))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("FJORD_NUM_PARTITIONS", "2");
+        return builder.start();
     }
 
     private static String awaitReady(Process dev, Path log) {
@@ -104,6 +107,8 @@ class DevProcessTest {
 
             Run described = fjord("", "topics", "describe", "demo", "--bootstrap-server", bootstrap);
             assertTrue(described.out().contains("Leader: 1") && described.out().contains("Isr: 1"), described.out());
+            assertTrue(described.out().contains("PartitionCount: 2"), "FJORD_NUM_PARTITIONS applies: "
+                    + described.out());
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -111,8 +116,17 @@ class DevProcessTest {
             assertEquals(200, ready.statusCode(), ready.body());
             HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + managementPort + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
-            assertTrue(metrics.body().contains("fjord_partition_log_end_offset{partition=\"0\",topic=\"demo\"} 2.0"),
-                    metrics.body());
+            java.util.regex.Matcher leo = java.util.regex.Pattern.compile(
+                    "fjord_partition_log_end_offset\\{partition=\"[01]\",topic=\"demo\"} ([0-9.]+)")
+                    .matcher(metrics.body());
+            double records = 0;
+            int partitions = 0;
+            while (leo.find()) {
+                records += Double.parseDouble(leo.group(1));
+                partitions++;
+            }
+            assertEquals(2, partitions, metrics.body());
+            assertEquals(2.0, records, "both records, over the two partitions: " + metrics.body());
             assertTrue(metrics.body().contains("fjord_requests_seconds_count{api=\"Produce\""), metrics.body());
 
             dev.destroy(); // SIGTERM, as Ctrl-C or Kubernetes stops it

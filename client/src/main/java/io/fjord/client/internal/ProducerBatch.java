@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is encoded into {@link #buffer()}, which the accumulator gives back to the buffer memory when the batch is done.
  */
 public final class ProducerBatch {
+    /** Set while this thread runs record callbacks (on the I/O thread or a gRPC thread). */
+    private static final ThreadLocal<Boolean> IN_CALLBACK = ThreadLocal.withInitial(() -> false);
+
     final TopicPartition topicPartition;
     final long createdMs;
     final long deliveryDeadlineMs;
@@ -120,11 +123,22 @@ public final class ProducerBatch {
     }
 
     private static void runCallback(Callback callback, RecordMetadata metadata, RuntimeException exception) {
+        boolean outermost = !IN_CALLBACK.get();
+        IN_CALLBACK.set(true);
         try {
             callback.onCompletion(metadata, exception);
         } catch (RuntimeException ignored) {
             // a throwing user callback must not keep the other records from completing
+        } finally {
+            if (outermost) {
+                IN_CALLBACK.set(false);
+            }
         }
+    }
+
+    /** Whether the calling thread is inside a record callback (where waiting for the producer would deadlock). */
+    public static boolean inCallback() {
+        return IN_CALLBACK.get();
     }
 
     long baseOffset() {

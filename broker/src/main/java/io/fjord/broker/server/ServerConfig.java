@@ -14,7 +14,7 @@ import java.util.TreeSet;
 
 /**
  * A node's configuration with Kafka's key names, from a properties or YAML file, environment variables and
- * {@code -Dfjord.*} properties ({@link ConfigSources}). The keys:
+ * {@code -Dfjord.*} properties ({@link ConfigSources}, bound by Micronaut to {@link FjordProperties}). The keys:
  * <pre>
  * node.id=1                                      required
  * process.roles=broker,controller                required: controller, broker, or both (a combined node)
@@ -117,7 +117,7 @@ public record ServerConfig(int nodeId, Set<Role> roles, List<Path> logDirs, Raft
     public static ServerConfig load(Path file, Properties defaults, Properties fixed) {
         Properties resolved = new Properties();
         resolved.putAll(defaults);
-        resolved.putAll(ConfigSources.resolve(file, System.getenv(), System.getProperties(), KNOWN));
+        resolved.putAll(ConfigSources.resolve(file, System.getenv(), System.getProperties()));
         resolved.putAll(fixed);
         return from(resolved);
     }

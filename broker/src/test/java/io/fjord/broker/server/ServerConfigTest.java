@@ -85,19 +85,31 @@ class ServerConfigTest {
         system.setProperty("fjord.num.partitions", "6");
         system.setProperty("user.home", "/root"); // not ours: ignored
         ServerConfig config = ServerConfig.from(ConfigSources.resolve(yaml,
-                java.util.Map.of("FJORD_LOG_RETENTION_MS", "2000", "FJORD_LOG_LEVEL", "INFO", "HOME", "/root"),
-                system, ServerConfig.knownKeys()));
+                java.util.Map.of("FJORD_LOG_RETENTION_MS", "2000", "FJORD_MIN_INSYNC_REPLICAS", "1",
+                        "FJORD_LOG_LEVEL", "INFO", "FJORD_SOME_OTHER_TOOL", "x", "HOME", "/root"),
+                system));
         assertEquals(5, config.nodeId());
         assertTrue(config.hasRole(ServerConfig.Role.CONTROLLER) && config.hasRole(ServerConfig.Role.BROKER));
         assertEquals(java.util.List.of(Path.of("/data/a"), Path.of("/data/b")), config.logDirs());
         assertEquals(2000, config.replica().logDefaults().retentionMs(), "the environment overrides the file");
         assertEquals(6, config.brokerDefaults().numPartitions(), "-D overrides the file");
 
+        Properties systemOverEnv = new Properties();
+        systemOverEnv.setProperty("fjord.log.retention.ms", "3000");
+        systemOverEnv.setProperty("fjord.test.seed", "42"); // the test harness's, not a node setting
+        assertEquals(3000, ServerConfig.from(ConfigSources.resolve(yaml, java.util.Map.of("FJORD_LOG_RETENTION_MS",
+                "2000"), systemOverEnv)).replica().logDefaults().retentionMs(), "-D overrides the environment");
+
         Properties typo = new Properties();
         typo.setProperty("fjord.num.partition", "6");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
-                ConfigSources.resolve(yaml, java.util.Map.of(), typo, ServerConfig.knownKeys())));
+                ConfigSources.resolve(yaml, java.util.Map.of(), typo)));
         assertTrue(e.getMessage().startsWith("unknown configuration key num.partition"), e.getMessage());
+
+        java.nio.file.Files.writeString(yaml, "fjord:\n  num.partitons: 2\n");
+        IllegalArgumentException fileTypo = assertThrows(IllegalArgumentException.class, () -> ServerConfig.from(
+                ConfigSources.resolve(yaml, java.util.Map.of(), new Properties())));
+        assertTrue(fileTypo.getMessage().startsWith("unknown configuration key num.partitons"), fileTypo.getMessage());
 
         java.nio.file.Files.writeString(yaml, "fjord: [1, 2]");
         IllegalArgumentException notAMap = assertThrows(IllegalArgumentException.class, () -> ServerConfig.load(yaml));

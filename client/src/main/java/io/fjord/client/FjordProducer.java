@@ -6,7 +6,6 @@ import io.fjord.client.internal.ConfigDef;
 import io.fjord.client.internal.DefaultPartitioner;
 import io.fjord.client.internal.Metadata;
 import io.fjord.client.internal.Plugins;
-import io.fjord.client.internal.ProducerBatch;
 import io.fjord.client.internal.ProducerSettings;
 import io.fjord.client.internal.RecordAccumulator;
 import io.fjord.client.internal.Sender;
@@ -22,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sends records to Fjord, as Kafka's {@code KafkaProducer} does: {@link #send} appends to a per-partition batch and
@@ -40,8 +40,8 @@ import java.util.concurrent.TimeUnit;
  * {@code max.in.flight.requests.per.connection} bounds the concurrent requests per broker (for different
  * partitions). Without idempotence (not yet supported) a retry after a lost answer may still write a duplicate.
  *
- * <p><b>Callbacks</b> (and {@link ProducerInterceptor#onAcknowledgement}) run on a client I/O thread; keep them
- * short. With {@code acks=0} futures complete as the request is sent, with offset -1. {@link #close()} from a
+ * <p><b>Callbacks</b> (and {@link ProducerInterceptor#onAcknowledgement}) run on the producer's I/O thread, those of
+ * one partition's records in {@code send} order (as in Kafka); keep them short. With {@code acks=0} futures complete as the request is sent, with offset -1. {@link #close()} from a
  * callback does not wait: it fails what is not yet acknowledged, as Kafka's {@code close(Duration.ZERO)}.
  *
  * <p>Thread-safe: share one producer among threads.
@@ -58,7 +58,7 @@ public final class FjordProducer implements AutoCloseable {
     private final Thread ioThread;
     private final Partitioner partitioner;
     private final List<ProducerInterceptor> interceptors = new ArrayList<>();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closedFromCallback;
 
     public FjordProducer(Properties properties) {
@@ -107,7 +107,7 @@ public final class FjordProducer implements AutoCloseable {
      * calling this after {@link #close()}.
      */
     public Future<RecordMetadata> send(ProducerRecord record, Callback callback) {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("cannot send after the producer is closed");
         }
         ProducerRecord intercepted = onSend(record);
@@ -193,6 +193,10 @@ public final class FjordProducer implements AutoCloseable {
 
     /** Sends everything queued now without waiting for {@code linger.ms}, and waits until all of it completed. */
     public void flush() {
+        if (Thread.currentThread() == ioThread || accumulator.inCallback()) {
+            throw new IllegalStateException("flush() from a callback would wait for that callback's own batch;"
+                    + " as in Kafka, it is not allowed there");
+        }
         accumulator.beginFlush();
         sender.wakeup();
         try {
@@ -216,20 +220,23 @@ public final class FjordProducer implements AutoCloseable {
 
     /** As {@link #close()}, but after {@code timeout} fails what is still queued or in flight. */
     public void close(Duration timeout) {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (Thread.currentThread() == ioThread || ProducerBatch.inCallback()) {
+        boolean first = closed.compareAndSet(false, true);
+        if (Thread.currentThread() == ioThread || accumulator.inCallback()) {
             // from a callback: the batch being completed keeps the I/O thread waiting, so this cannot wait for it;
             // it fails what is left and stops (Kafka's rule: close from a callback is close(Duration.ZERO)), and
             // the I/O thread releases connections as it ends
-            closedFromCallback = true;
-            sender.initiateClose(true);
+            if (first) {
+                closedFromCallback = true;
+                sender.initiateClose(true);
+            }
             return;
         }
-        sender.initiateClose(timeout.isZero());
         try {
+            if (!first) {
+                ioThread.join(Math.max(1, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2))); // closing already
+                return;
+            }
+            sender.initiateClose(timeout.isZero());
             ioThread.join(Math.max(1, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2)));
             if (ioThread.isAlive()) {
                 sender.initiateClose(true);
@@ -238,7 +245,9 @@ public final class FjordProducer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        releaseResources();
+        if (first) {
+            releaseResources();
+        }
     }
 
     private void releaseResources() {

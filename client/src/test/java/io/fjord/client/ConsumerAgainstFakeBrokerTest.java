@@ -97,6 +97,31 @@ class ConsumerAgainstFakeBrokerTest {
     }
 
     @Test
+    void aCorruptBatchFetchedAheadIsReportedOnlyWhenThePositionReachesIt() throws Exception {
+        produce(0, 100, 200);
+        java.nio.ByteBuffer second = broker.logs.get("t-0").get(1);
+        long secondStart = new RecordBatch(broker.logs.get("t-0").get(0), 0).nextOffset();
+        second.put(second.limit() - 1, (byte) (second.get(second.limit() - 1) ^ 0x5A)); // breaks its CRC
+        broker.maxBatchesPerFetch = 1;
+        try (FjordConsumer consumer = consumer("earliest", 2)) {
+            consumer.assign(List.of(tp));
+            List<String> values = new ArrayList<>();
+            FjordException error = null;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (error == null && System.currentTimeMillis() < deadline) {
+                try {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.valueAsString()));
+                } catch (FjordException e) {
+                    error = e;
+                }
+            }
+            assertTrue(error != null && error.errorCode() == ErrorCode.CORRUPT_MESSAGE, String.valueOf(error));
+            assertEquals(secondStart, values.size(), "every record before the corrupt batch came first");
+            assertEquals(secondStart, consumer.position(tp), "the position is at the corrupt batch");
+        }
+    }
+
+    @Test
     void seekIntoTheMiddleOfABatchSkipsEarlierRecords() throws Exception {
         produce(0, 10, 16384); // one batch
         assertEquals(1, broker.logs.get("t-0").size());

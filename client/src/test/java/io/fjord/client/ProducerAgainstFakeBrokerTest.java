@@ -233,13 +233,21 @@ class ProducerAgainstFakeBrokerTest {
     @Test
     void closingFromACallbackFailsWhatIsLeftAndStillReleasesEverything() throws Exception {
         broker.createTopic("t", 1);
+        CloseCountingInterceptor.CLOSES.set(0);
         FjordProducer producer = new FjordProducer(config("interceptor.classes",
                 CloseCountingInterceptor.class.getName(), "client.id", "closes-from-callback"));
+        java.util.concurrent.atomic.AtomicReference<Exception> flushInCallback =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Thread io = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("fjord-producer-network-thread | closes-from-callback"))
                 .findFirst().orElseThrow();
         java.util.concurrent.CompletableFuture<Void> closed = new java.util.concurrent.CompletableFuture<>();
         producer.send(ProducerRecord.ofStrings("t", null, "first"), (md, e) -> {
+            try {
+                producer.flush();
+            } catch (IllegalStateException refused) {
+                flushInCallback.set(refused); // it would wait for this very batch
+            }
             producer.close(); // the batch completing keeps the I/O thread waiting: close must not wait for it
             closed.complete(null);
         }).get(5, TimeUnit.SECONDS);
@@ -247,6 +255,30 @@ class ProducerAgainstFakeBrokerTest {
         io.join(5_000);
         assertFalse(io.isAlive(), "the I/O thread ends");
         assertEquals(1, CloseCountingInterceptor.CLOSES.get(), "interceptors (and connections) are released");
+        assertTrue(flushInCallback.get() != null, "flush() from a callback is refused, not a deadlock");
+        producer.close(); // a second close, after the I/O thread ended, returns and releases nothing twice
+        assertEquals(1, CloseCountingInterceptor.CLOSES.get());
         assertThrows(IllegalStateException.class, () -> producer.send(ProducerRecord.ofStrings("t", null, "late")));
+    }
+
+    @Test
+    void callbacksOfOnePartitionRunInSendOrderOnTheIoThread() throws Exception {
+        broker.createTopic("t", 1);
+        List<Long> offsets = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (FjordProducer producer = new FjordProducer(config("batch.size", 256, "client.id", "ordered"))) {
+            for (int i = 0; i < 1000; i++) {
+                producer.send(ProducerRecord.ofStrings("t", null, "v" + i), (md, e) -> {
+                    offsets.add(md.offset());
+                    threads.add(Thread.currentThread().getName());
+                });
+            }
+            producer.flush();
+        }
+        assertEquals(1000, offsets.size());
+        for (int i = 0; i < offsets.size(); i++) {
+            assertEquals(i, offsets.get(i), "callback " + i + " out of send order");
+        }
+        assertEquals(java.util.Set.of("fjord-producer-network-thread | ordered"), threads);
     }
 }

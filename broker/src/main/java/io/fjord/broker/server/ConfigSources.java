@@ -70,7 +70,7 @@ final class ConfigSources {
                         source("env", fromEnv, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE, ENV_ORDER),
                         source("system", fromSystem, PropertySource.PropertyConvention.JAVA_PROPERTIES, SYSTEM_ORDER))
                 .start()) {
-            Properties settings = context.getBean(FjordProperties.class).settings();
+            Properties settings = bind(context);
             // unknown keys, for ServerConfig to name: from the file and -D only (the environment is shared by
             // everything on the machine, so only known keys count there)
             for (Map<String, Object> listed : List.of(fromFile, fromSystem)) {
@@ -82,6 +82,19 @@ final class ConfigSources {
                 });
             }
             return settings;
+        }
+    }
+
+    /** The bound settings; a binding failure becomes the one-line error the node prints. */
+    private static Properties bind(ApplicationContext context) {
+        try {
+            return context.getBean(FjordProperties.class).settings();
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
+                cause = cause.getCause();
+            }
+            throw new IllegalArgumentException(cause.getMessage().replace('\n', ' '), e);
         }
     }
 

@@ -21,7 +21,11 @@ public final class FjordProperties {
 
     FjordProperties(Environment environment) {
         for (String key : ServerConfig.knownKeys()) {
-            environment.getProperty(PREFIX + "." + key, String.class).ifPresent(v -> settings.setProperty(key, v));
+            try {
+                environment.getProperty(PREFIX + "." + key, String.class).ifPresent(v -> settings.setProperty(key, v));
+            } catch (RuntimeException e) { // a ${placeholder} that nothing defines
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
         }
     }
 

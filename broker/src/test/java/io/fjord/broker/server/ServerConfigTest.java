@@ -117,6 +117,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void anUnresolvablePlaceholderIsOneLineNamingTheKey() {
+        Properties system = new Properties();
+        system.setProperty("fjord.log.dirs", "/data/${NOT_DEFINED_ANYWHERE}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.from(ConfigSources.resolve(null, java.util.Map.of(), system)));
+        assertTrue(e.getMessage().startsWith("log.dirs: ") && e.getMessage().contains("NOT_DEFINED_ANYWHERE")
+                && !e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    @Test
     void aMissingFileIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ServerConfig.load(Path.of("/nonexistent/fjord.properties")));

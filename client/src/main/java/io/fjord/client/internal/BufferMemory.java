@@ -29,13 +29,26 @@ public final class BufferMemory {
         this.poolableBytes = poolableBytes;
     }
 
-    /** A cleared heap buffer of {@code bytes} bytes, counted against the total until {@link #deallocate}d. */
+    /**
+     * A cleared heap buffer of {@code bytes} bytes, counted against the total until {@link #deallocate}d. Freed
+     * buffers kept for reuse count against the total too; they are dropped when a request needs their room.
+     */
     public ByteBuffer allocate(int bytes, long maxBlockMs) {
-        ByteBuffer reused;
         lock.lock();
         try {
             long leftNs = TimeUnit.MILLISECONDS.toNanos(maxBlockMs);
-            while (usedBytes + bytes > totalBytes && usedBytes > 0) {
+            while (true) {
+                if (bytes == poolableBytes && !free.isEmpty()) {
+                    usedBytes += bytes;
+                    return free.pollFirst().clear();
+                }
+                while (!free.isEmpty() && heldBytes() + bytes > totalBytes) {
+                    free.pollLast(); // its room goes to a buffer of another size
+                }
+                if (heldBytes() + bytes <= totalBytes || heldBytes() == 0) {
+                    usedBytes += bytes;
+                    break;
+                }
                 if (leftNs <= 0) {
                     throw new TimeoutException("no buffer space for " + bytes + " bytes within " + maxBlockMs
                             + " ms (max.block.ms): buffer.memory=" + totalBytes + " is full of unsent batches");
@@ -50,12 +63,15 @@ public final class BufferMemory {
                     waiters--;
                 }
             }
-            usedBytes += bytes;
-            reused = bytes == poolableBytes ? free.pollFirst() : null;
         } finally {
             lock.unlock();
         }
-        return reused != null ? reused.clear() : ByteBuffer.allocate(bytes);
+        return ByteBuffer.allocate(bytes);
+    }
+
+    /** Handed out plus kept for reuse: never above the total, except for one record larger than all of it. */
+    private long heldBytes() {
+        return usedBytes + (long) free.size() * poolableBytes;
     }
 
     /**

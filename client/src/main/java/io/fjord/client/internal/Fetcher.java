@@ -152,6 +152,13 @@ public final class Fetcher {
                 buffered.pollFirst(); // unassigned or seeked away since the fetch
                 continue;
             }
+            if (head.error() != null) {
+                if (!out.isEmpty()) {
+                    break; // the records before it first; the error on the next poll
+                }
+                buffered.pollFirst();
+                throw head.error();
+            }
             List<ConsumerRecord> taken = head.take(left);
             if (!taken.isEmpty()) {
                 out.computeIfAbsent(head.tp, k -> new ArrayList<>()).addAll(taken);
@@ -184,7 +191,13 @@ public final class Fetcher {
                 continue; // seeked or unassigned while the fetch was in flight
             }
             if (p.getErrorCode() != ErrorCode.NONE && bufferedAnswers(tp) > 0) {
-                continue; // a fetch ahead failed: asked again, from the position, once the buffered records are used
+                // a fetch ahead failed: back off from this broker (first refreshing metadata if the leader may have
+                // moved); the partition is asked again afterwards, and an error that stays surfaces then
+                nodeBackoffUntilMs.put(done.node, nowMs + settings.retryBackoffMs());
+                if (RetryPolicy.needsMetadataRefresh(p.getErrorCode())) {
+                    metadata.requestUpdate();
+                }
+                continue;
             }
             if (!handlePartition(tp, asked, p)) {
                 // a retriable error: give metadata a moment before asking this broker again
@@ -201,8 +214,13 @@ public final class Fetcher {
             try {
                 decoded = BatchDecoder.decode(tp, p.getRecordBatches().asReadOnlyByteBuffer(), fetchOffset);
             } catch (CorruptRecordException e) {
-                throw new FjordException(ErrorCode.CORRUPT_MESSAGE, "corrupt record batch in " + tp
-                        + " at or after offset " + fetchOffset + ": " + e.getMessage(), e);
+                FjordException corrupt = new FjordException(ErrorCode.CORRUPT_MESSAGE, "corrupt record batch in "
+                        + tp + " at or after offset " + fetchOffset + ": " + e.getMessage(), e);
+                if (bufferedAnswers(tp) == 0) {
+                    throw corrupt;
+                }
+                buffered.addLast(PartitionRecords.failed(tp, fetchOffset, corrupt)); // raised at its position
+                return true;
             }
             List<ConsumerRecord> records = new ArrayList<>(decoded.records());
             if (!p.getRecordsList().isEmpty() && records.isEmpty()) {

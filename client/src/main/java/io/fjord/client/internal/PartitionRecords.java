@@ -1,6 +1,7 @@
 package io.fjord.client.internal;
 
 import io.fjord.client.ConsumerRecord;
+import io.fjord.client.FjordException;
 import io.fjord.client.TopicPartition;
 
 import java.util.List;
@@ -13,14 +14,31 @@ final class PartitionRecords {
     final TopicPartition tp;
     private final List<ConsumerRecord> records;
     private final long nextFetchOffset;
+    private final FjordException error;
     private int index;
     private long position;
 
     PartitionRecords(TopicPartition tp, List<ConsumerRecord> records, long fetchOffset, long nextFetchOffset) {
+        this(tp, records, fetchOffset, nextFetchOffset, null);
+    }
+
+    private PartitionRecords(TopicPartition tp, List<ConsumerRecord> records, long fetchOffset, long nextFetchOffset,
+                             FjordException error) {
         this.tp = tp;
         this.records = records;
         this.position = fetchOffset;
         this.nextFetchOffset = nextFetchOffset;
+        this.error = error;
+    }
+
+    /** An answer fetched ahead that cannot be used: its error is raised once the position reaches it. */
+    static PartitionRecords failed(TopicPartition tp, long fetchOffset, FjordException error) {
+        return new PartitionRecords(tp, List.of(), fetchOffset, fetchOffset, error);
+    }
+
+    /** The error to raise at this position, or null. */
+    FjordException error() {
+        return error;
     }
 
     /** Where the fetch after this one starts. */

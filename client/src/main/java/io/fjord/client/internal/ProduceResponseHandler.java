@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 
 /**
  * Turns a produce answer into outcomes per batch: complete it, put it back for a retry (after
@@ -18,36 +19,38 @@ import java.util.Map;
  * or fail it with the broker's error code and message. Thread-safe (called on gRPC threads).
  *
  * <p>A partition has at most one batch in flight and a retried batch goes back to the head of its queue, so
- * records of a partition are appended in {@code send} order, retries included.
+ * records of a partition are appended in {@code send} order, retries included. Completions (and their callbacks)
+ * are not run here: they go, in order, to {@code completions}, which the I/O thread runs; a partition's are queued
+ * before it is unmuted, so its callbacks run in {@code send} order, as Kafka promises.
  */
 public final class ProduceResponseHandler {
     private final ProducerSettings settings;
     private final RecordAccumulator accumulator;
     private final Metadata metadata;
+    private final Queue<Runnable> completions;
 
-    public ProduceResponseHandler(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata) {
+    public ProduceResponseHandler(ProducerSettings settings, RecordAccumulator accumulator, Metadata metadata,
+                                  Queue<Runnable> completions) {
         this.settings = settings;
         this.accumulator = accumulator;
         this.metadata = metadata;
+        this.completions = completions;
     }
 
     public void handleResponse(Node node, Map<TopicPartition, List<ProducerBatch>> batches, ProduceResponse response,
                                long nowMs) {
         Map<TopicPartition, List<ProducerBatch>> pending = new HashMap<>(batches);
-        List<Runnable> completions = new java.util.ArrayList<>();
         for (PartitionProduceResponse p : response.getPartitionsList()) {
             List<ProducerBatch> group = pending.remove(new TopicPartition(p.getTopic(), p.getPartition()));
             if (group == null) {
                 continue;
             }
             if (p.getErrorCode() == ErrorCode.NONE) {
-                completions.add(() -> {
-                    long offset = p.getBaseOffset(); // the group's batches were appended together, in order
-                    for (ProducerBatch batch : group) {
-                        completeBatch(batch, offset, p.getLogAppendTimeMs());
-                        offset += batch.recordCount();
-                    }
-                });
+                long offset = p.getBaseOffset(); // the group's batches were appended together, in order
+                for (ProducerBatch batch : group) {
+                    completeBatch(batch, offset, p.getLogAppendTimeMs());
+                    offset += batch.recordCount();
+                }
             } else if (group.size() > 1 && (p.getErrorCode() == ErrorCode.RECORD_TOO_LARGE
                     || p.getErrorCode() == ErrorCode.CORRUPT_MESSAGE)) {
                 // one batch of the group may be at fault: each goes again alone (a re-sent batch always does), so
@@ -68,17 +71,30 @@ public final class ProduceResponseHandler {
                     false, nowMs);
             accumulator.unmute(missing.get(0).topicPartition);
         }
-        completions.forEach(Runnable::run); // after every unmute: the sender need not wait for the callbacks
     }
 
     /**
-     * Last batch first: each retried one goes back to the head of the queue, so they end up in send order. The
-     * partition stays muted meanwhile; the caller unmutes it once its request is over.
+     * Retried batches go back last first (each to the head of the queue), so they end up in send order; failed ones
+     * are queued for completion first first, so their callbacks run in send order. The partition stays muted
+     * meanwhile; the caller unmutes it once its request is over.
      */
     private void retryOrFailInOrder(List<ProducerBatch> group, FjordException error, boolean refreshMetadata,
                                     long nowMs) {
-        for (int i = group.size() - 1; i >= 0; i--) {
-            retryOrFail(group.get(i), error, refreshMetadata, nowMs);
+        if (refreshMetadata && error.isRetriable()) {
+            metadata.requestUpdate();
+        }
+        List<ProducerBatch> retried = new java.util.ArrayList<>();
+        for (ProducerBatch batch : group) {
+            RetryPolicy.Decision decision = RetryPolicy.decide(error.isRetriable(), batch.attempts,
+                    settings.retries(), nowMs, settings.retryBackoffMs(), batch.deliveryDeadlineMs);
+            if (decision == RetryPolicy.Decision.RETRY) {
+                retried.add(batch);
+            } else {
+                failBatch(batch, error);
+            }
+        }
+        for (int i = retried.size() - 1; i >= 0; i--) {
+            accumulator.reenqueue(retried.get(i), nowMs);
         }
     }
 
@@ -90,28 +106,22 @@ public final class ProduceResponseHandler {
         inOrder.forEach(b -> accumulator.unmute(b.topicPartition));
     }
 
-    void retryOrFail(ProducerBatch batch, FjordException error, boolean refreshMetadata, long nowMs) {
-        RetryPolicy.Decision decision = RetryPolicy.decide(error.isRetriable(), batch.attempts, settings.retries(),
-                nowMs, settings.retryBackoffMs(), batch.deliveryDeadlineMs);
-        if (refreshMetadata && error.isRetriable()) {
-            metadata.requestUpdate();
-        }
-        if (decision == RetryPolicy.Decision.RETRY) {
-            accumulator.reenqueue(batch, nowMs);
-        } else {
-            failBatch(batch, error);
-        }
+    /** Queues a batch's completion; its partition stays muted until the caller ends the request. */
+    private void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        completions.add(() -> {
+            batch.complete(baseOffset, logAppendTimeMs);
+            accumulator.deallocate(batch);
+        });
     }
 
-    /** Completes a batch; its partition stays muted until the caller ends the request (see {@link #handleResponse}). */
-    public void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
-        batch.complete(baseOffset, logAppendTimeMs);
-        accumulator.deallocate(batch);
-    }
-
-    /** Fails a batch for good. Never unmutes: a queued batch expiring must not let a second request go in flight. */
+    /**
+     * Queues a batch's failure for good. Never unmutes: a queued batch expiring must not let a second request go in
+     * flight.
+     */
     public void failBatch(ProducerBatch batch, RuntimeException error) {
-        batch.fail(error);
-        accumulator.deallocate(batch);
+        completions.add(() -> {
+            batch.fail(error);
+            accumulator.deallocate(batch);
+        });
     }
 }

@@ -21,14 +21,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is encoded into {@link #buffer()}, which the accumulator gives back to the buffer memory when the batch is done.
  */
 public final class ProducerBatch {
-    /** Set while this thread runs record callbacks (on the I/O thread or a gRPC thread). */
-    private static final ThreadLocal<Boolean> IN_CALLBACK = ThreadLocal.withInitial(() -> false);
+    /** The owner (accumulator) whose record callbacks this thread is running, if any. */
+    private static final ThreadLocal<Object> IN_CALLBACK_OF = new ThreadLocal<>();
 
     final TopicPartition topicPartition;
     final long createdMs;
     final long deliveryDeadlineMs;
     private final RecordBatchBuilder builder;
     private final ByteBuffer buffer;
+    private final Object owner;
     private final List<RecordFuture> records = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean completed = new AtomicBoolean();
@@ -42,9 +43,13 @@ public final class ProducerBatch {
     long nextAttemptMs;
     boolean retrying;
 
-    /** @param buffer where the batch is encoded (from the buffer memory; its capacity is what was reserved) */
-    ProducerBatch(TopicPartition topicPartition, CompressionType compression, int batchSizeBytes, ByteBuffer buffer,
-                  long createdMs, long deliveryTimeoutMs) {
+    /**
+     * @param owner  the accumulator: {@link #inCallbackOf} tells its producer whether it is called from its own callback
+     * @param buffer where the batch is encoded (from the buffer memory; its capacity is what was reserved)
+     */
+    ProducerBatch(Object owner, TopicPartition topicPartition, CompressionType compression, int batchSizeBytes,
+                  ByteBuffer buffer, long createdMs, long deliveryTimeoutMs) {
+        this.owner = owner;
         this.topicPartition = topicPartition;
         this.buffer = buffer;
         this.builder = new RecordBatchBuilder(compression, buffer);
@@ -103,7 +108,7 @@ public final class ProducerBatch {
         this.logAppendTimeMs = logAppendTimeMs;
         for (RecordFuture record : records) {
             if (record.callback != null) {
-                runCallback(record.callback, record.metadata(baseOffset, logAppendTimeMs), null);
+                runCallback(owner, record.callback, record.metadata(baseOffset, logAppendTimeMs), null);
             }
         }
         done.complete(null);
@@ -116,29 +121,28 @@ public final class ProducerBatch {
         this.error = exception;
         for (RecordFuture record : records) {
             if (record.callback != null) {
-                runCallback(record.callback, record.metadata(-1, -1), exception);
+                runCallback(owner, record.callback, record.metadata(-1, -1), exception);
             }
         }
         done.complete(null);
     }
 
-    private static void runCallback(Callback callback, RecordMetadata metadata, RuntimeException exception) {
-        boolean outermost = !IN_CALLBACK.get();
-        IN_CALLBACK.set(true);
+    private static void runCallback(Object owner, Callback callback, RecordMetadata metadata,
+                                    RuntimeException exception) {
+        Object outer = IN_CALLBACK_OF.get();
+        IN_CALLBACK_OF.set(owner);
         try {
             callback.onCompletion(metadata, exception);
         } catch (RuntimeException ignored) {
             // a throwing user callback must not keep the other records from completing
         } finally {
-            if (outermost) {
-                IN_CALLBACK.set(false);
-            }
+            IN_CALLBACK_OF.set(outer);
         }
     }
 
-    /** Whether the calling thread is inside a record callback (where waiting for the producer would deadlock). */
-    public static boolean inCallback() {
-        return IN_CALLBACK.get();
+    /** Whether the calling thread is inside a record callback of {@code owner}'s batches (waiting there deadlocks). */
+    static boolean inCallbackOf(Object owner) {
+        return IN_CALLBACK_OF.get() == owner;
     }
 
     long baseOffset() {

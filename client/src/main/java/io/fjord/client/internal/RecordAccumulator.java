@@ -91,7 +91,7 @@ public final class RecordAccumulator {
                 memory.deallocate(buffer, reserve);
                 return result;
             }
-            ProducerBatch batch = new ProducerBatch(tp, compression, batchSizeBytes, buffer, nowMs,
+            ProducerBatch batch = new ProducerBatch(this, tp, compression, batchSizeBytes, buffer, nowMs,
                     deliveryTimeoutMs);
             Future<RecordMetadata> future = batch.tryAppend(timestampMs, key, value, headers, callback);
             deque.addLast(batch);
@@ -207,10 +207,18 @@ public final class RecordAccumulator {
         }
     }
 
-    /** Removes and returns the queued batches whose {@code delivery.timeout.ms} has passed. */
+    /**
+     * Removes and returns the queued batches whose {@code delivery.timeout.ms} has passed, of partitions with no
+     * request in flight (a muted partition's batches wait for its answer, which comes within request.timeout.ms: its
+     * earlier records complete first).
+     */
     public List<ProducerBatch> expiredBatches(long nowMs) {
         List<ProducerBatch> expired = new ArrayList<>();
-        for (Deque<ProducerBatch> deque : batches.values()) {
+        for (Map.Entry<TopicPartition, Deque<ProducerBatch>> entry : batches.entrySet()) {
+            if (muted.contains(entry.getKey())) {
+                continue;
+            }
+            Deque<ProducerBatch> deque = entry.getValue();
             synchronized (deque) {
                 Iterator<ProducerBatch> it = deque.iterator();
                 while (it.hasNext()) {
@@ -241,6 +249,11 @@ public final class RecordAccumulator {
 
     public void unmute(TopicPartition tp) {
         muted.remove(tp);
+    }
+
+    /** Whether the calling thread runs a callback of one of this accumulator's records. */
+    public boolean inCallback() {
+        return ProducerBatch.inCallbackOf(this);
     }
 
     public boolean isMuted(TopicPartition tp) {

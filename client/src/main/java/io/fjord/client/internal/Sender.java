@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Set;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * leader into one {@code ProduceRequest} (raw record batches, the fast path), keeps at most
  * {@code max.in.flight.requests.per.connection} requests in flight per broker (each for different partitions: a
  * partition has at most one batch in flight, which keeps its records in order even across retries), and hands
- * answers to {@link ProduceResponseHandler}. It waits on a condition between rounds: woken by {@code send} (a batch filled up),
- * by a response, or when the next linger or backoff expires.
+ * answers to {@link ProduceResponseHandler}, whose completions (the records' callbacks) it runs after sending, in
+ * order. It parks between rounds: woken by {@code send} (a batch filled up), by a response, or when the next linger
+ * or backoff expires.
  *
  * <p>Thread-safety: {@link #run()} runs on one thread; {@link #wakeup()} and {@link #initiateClose} from any.
  */
@@ -44,6 +47,8 @@ public final class Sender implements Runnable {
     private final ChannelPool channels;
     private final ProduceResponseHandler handler;
     private final Map<Node, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Batch completions (callbacks) in the order answers decided them; run by this thread, as in Kafka. */
+    private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private volatile Thread ioThread;
     private volatile boolean running = true;
@@ -55,7 +60,7 @@ public final class Sender implements Runnable {
         this.accumulator = accumulator;
         this.metadata = metadata;
         this.channels = channels;
-        this.handler = new ProduceResponseHandler(settings, accumulator, metadata);
+        this.handler = new ProduceResponseHandler(settings, accumulator, metadata, completions);
     }
 
     @Override
@@ -69,6 +74,7 @@ public final class Sender implements Runnable {
                 runOnceLogged();
             }
         } finally {
+            runCompletions();
             if (accumulator.hasIncomplete()) {
                 accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
             }
@@ -101,14 +107,17 @@ public final class Sender implements Runnable {
         }
         Map<Node, List<ProducerBatch>> drained = accumulator.drain(cluster::leaderFor, sendable,
                 settings.maxRequestSizeBytes(), nowMs);
+        for (Map.Entry<Node, List<ProducerBatch>> entry : drained.entrySet()) {
+            send(entry.getKey(), entry.getValue(), nowMs);
+        }
+        // after sending (the network works meanwhile); queued after any answer of the same partition (a muted one
+        // has a request in flight and expires nothing), so callbacks stay in send order
         for (ProducerBatch expired : accumulator.expiredBatches(nowMs)) {
             handler.failBatch(expired, new TimeoutException("expiring " + expired.recordCount() + " record(s) for "
                     + expired.topicPartition + ": " + (nowMs - expired.createdMs)
                     + " ms passed since batch creation (delivery.timeout.ms)"));
         }
-        for (Map.Entry<Node, List<ProducerBatch>> entry : drained.entrySet()) {
-            send(entry.getKey(), entry.getValue(), nowMs);
-        }
+        runCompletions();
         long waitMs = Math.min(ready.nextReadyCheckDelayMs(), metadata.timeToNextUpdateMs(nowMs));
         if (!ready.unknownLeaderTopics().isEmpty() || metadataBackoffUntilMs > nowMs) {
             waitMs = Math.min(waitMs, Math.max(1, settings.retryBackoffMs()));
@@ -117,6 +126,13 @@ public final class Sender implements Runnable {
             waitMs = Math.min(waitMs, settings.requestTimeoutMs());
         }
         awaitWakeup(Math.max(0, waitMs));
+    }
+
+    private void runCompletions() {
+        Runnable completion;
+        while ((completion = completions.poll()) != null) {
+            completion.run();
+        }
     }
 
     private void maybeRefreshMetadata(long nowMs) {
@@ -167,6 +183,7 @@ public final class Sender implements Runnable {
                     public void onNext(ProduceResponse response) {
                         if (settings.acks() != 0) {
                             handler.handleResponse(node, byPartition, response, System.currentTimeMillis());
+                            wakeup(); // completions to run, partitions unmuted
                         }
                     }
 

@@ -46,6 +46,11 @@ public final class ProducePerfCommand extends ClientCommand {
             description = "Cap on records/s; -1 for none (default: ${DEFAULT-VALUE}).")
     long throughput;
 
+    @Option(names = "--warmup-records", defaultValue = "0", paramLabel = "N",
+            description = "Records sent first and left out of a second, steady-state summary line (as Kafka's"
+                    + " tool; default: ${DEFAULT-VALUE}).")
+    long warmupRecords;
+
     @Option(names = "--reporting-interval-ms", defaultValue = "5000", hidden = true)
     long reportingIntervalMs;
 
@@ -53,6 +58,9 @@ public final class ProducePerfCommand extends ClientCommand {
     protected int execute(PrintWriter out) {
         if (records <= 0 || recordSizeBytes < 0) {
             throw new IllegalArgumentException("--records must be > 0 and --record-size >= 0");
+        }
+        if (warmupRecords < 0 || warmupRecords >= records) {
+            throw new IllegalArgumentException("--warmup-records must be at least 0 and below --records");
         }
         Map<String, Object> config = new HashMap<>();
         config.put("bootstrap.servers", bootstrap.value());
@@ -75,22 +83,35 @@ public final class ProducePerfCommand extends ClientCommand {
         Throttler throttler = new Throttler(throughput, System.nanoTime());
         try (FjordProducer producer = new FjordProducer(config)) {
             producer.partitionsFor(topic);
+            PerfStats steady = null;
             for (long i = 0; i < records; i++) {
                 throttler.throttle(i);
                 long sendNs = System.nanoTime();
+                if (warmupRecords > 0 && i == warmupRecords) {
+                    steady = new PerfStats(out, "sent in steady state", Long.MAX_VALUE, sendNs / NANOS_PER_MS);
+                }
+                PerfStats steadyStats = steady;
                 producer.send(new ProducerRecord(topic, null, payload), (md, e) -> {
                     if (e != null) {
                         failed.incrementAndGet();
                         firstError.compareAndSet(null, e);
                     } else {
                         long nowNs = System.nanoTime();
-                        stats.record((nowNs - sendNs) / 1000, payload.length, nowNs / NANOS_PER_MS);
+                        long latencyUs = (nowNs - sendNs) / 1000;
+                        stats.record(latencyUs, payload.length, nowNs / NANOS_PER_MS);
+                        if (steadyStats != null) {
+                            steadyStats.record(latencyUs, payload.length, nowNs / NANOS_PER_MS);
+                        }
                     }
                 });
             }
             producer.flush();
+            long endMs = System.nanoTime() / NANOS_PER_MS;
+            out.println(stats.summary(endMs));
+            if (steady != null) {
+                out.println(steady.summary(endMs));
+            }
         }
-        out.println(stats.summary(System.nanoTime() / NANOS_PER_MS));
         if (failed.get() > 0) {
             Exception e = firstError.get();
             spec.commandLine().getErr().println("error: " + failed.get() + " record(s) failed; first: "

@@ -118,8 +118,18 @@ class CliAgainstFakeBrokerTest {
                 + "[\\d.]+ ms avg latency, [\\d.]+ ms 50th, [\\d.]+ ms 99th, [\\d.]+ ms 99.9th, [\\d.]+ ms max "
                 + "latency\\."), lines[lines.length - 1]);
 
-        CliRunner.Result consumed = run("perf", "consume", "--topic", "perf", "--records", "2000");
+        CliRunner.Result warmed = run("perf", "produce", "--topic", "perf", "--records", "2000", "--record-size",
+                "10", "--acks", "1", "--warmup-records", "500");
+        assertEquals(0, warmed.exitCode(), warmed.err());
+        String[] warmedLines = warmed.out().trim().split("\n");
+        assertTrue(warmedLines[warmedLines.length - 2].startsWith("2000 records sent, "), warmed.out());
+        assertTrue(warmedLines[warmedLines.length - 1].startsWith("1500 records sent in steady state, "),
+                warmed.out());
+        assertEquals(1, run("perf", "produce", "--topic", "perf", "--records", "10", "--record-size", "1",
+                "--warmup-records", "10").exitCode(), "the warm-up must leave records to measure");
+
+        CliRunner.Result consumed = run("perf", "consume", "--topic", "perf", "--records", "4000");
         assertEquals(0, consumed.exitCode(), consumed.err());
-        assertTrue(consumed.out().trim().startsWith("2000 records received"), consumed.out());
+        assertTrue(consumed.out().trim().startsWith("4000 records received"), consumed.out());
     }
 }

@@ -232,8 +232,11 @@ public final class FjordProducer implements AutoCloseable {
             return;
         }
         try {
-            if (!first) {
-                ioThread.join(Math.max(1, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2))); // closing already
+            if (!first) { // closing already: wait as long as asked, then force it (as Kafka's close(timeout))
+                ioThread.join(Math.max(1, Math.min(timeout.toMillis(), Long.MAX_VALUE / 2)));
+                if (ioThread.isAlive()) {
+                    sender.initiateClose(true);
+                }
                 return;
             }
             sender.initiateClose(timeout.isZero());

@@ -281,4 +281,46 @@ class ProducerAgainstFakeBrokerTest {
         }
         assertEquals(java.util.Set.of("fjord-producer-network-thread | ordered"), threads);
     }
+
+    @Test
+    void batchesQueuedBehindAHungRequestExpireAtTheDeliveryTimeoutInsteadOfBeingSent() throws Exception {
+        broker.createTopic("t", 1);
+        broker.produceDelayMs = 2_500; // every request ends at its deadline
+        List<java.util.concurrent.CompletableFuture<Exception>> outcomes = new java.util.ArrayList<>();
+        long startMs = System.currentTimeMillis();
+        try (FjordProducer producer = new FjordProducer(config("request.timeout.ms", 400, "delivery.timeout.ms", 400,
+                "retries", 0, "batch.size", 200, "max.request.size", 450))) {
+            for (int i = 0; i < 12; i++) { // about a dozen 200-byte batches: several requests' worth
+                java.util.concurrent.CompletableFuture<Exception> outcome = new java.util.concurrent.CompletableFuture<>();
+                outcomes.add(outcome);
+                producer.send(new ProducerRecord("t", null, new byte[150]), (md, e) -> outcome.complete(e));
+            }
+            for (java.util.concurrent.CompletableFuture<Exception> outcome : outcomes) {
+                assertTrue(outcome.get(10, TimeUnit.SECONDS) != null, "nothing is acknowledged");
+            }
+        }
+        long elapsedMs = System.currentTimeMillis() - startMs;
+        // the first request ends at ~400 ms; everything behind it is past delivery.timeout.ms by then and expires
+        // in the next round, instead of going out request after request (~400 ms each)
+        assertTrue(elapsedMs < 2_000, "all records failed within " + elapsedMs + " ms");
+        Exception last = outcomes.get(outcomes.size() - 1).get();
+        assertTrue(last.getMessage().contains("delivery.timeout.ms"), "expired, not sent: " + last);
+    }
+
+    @Test
+    void waitingForAFutureInsideACallbackIsRefused() throws Exception {
+        broker.createTopic("t", 1);
+        try (FjordProducer producer = new FjordProducer(config())) {
+            java.util.concurrent.CompletableFuture<Exception> refused = new java.util.concurrent.CompletableFuture<>();
+            producer.send(ProducerRecord.ofStrings("t", null, "a"), (md, e) -> {
+                try {
+                    producer.send(ProducerRecord.ofStrings("t", null, "b")).get();
+                    refused.complete(null);
+                } catch (Exception waiting) {
+                    refused.complete(waiting);
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, refused.get(10, TimeUnit.SECONDS));
+        }
+    }
 }

@@ -108,6 +108,7 @@ public final class ProduceResponseHandler {
 
     /** Queues a batch's completion; its partition stays muted until the caller ends the request. */
     private void completeBatch(ProducerBatch batch, long baseOffset, long logAppendTimeMs) {
+        accumulator.releaseBuffer(batch);
         completions.add(() -> {
             batch.complete(baseOffset, logAppendTimeMs);
             accumulator.deallocate(batch);
@@ -119,6 +120,7 @@ public final class ProduceResponseHandler {
      * flight.
      */
     public void failBatch(ProducerBatch batch, RuntimeException error) {
+        accumulator.releaseBuffer(batch);
         completions.add(() -> {
             batch.fail(error);
             accumulator.deallocate(batch);

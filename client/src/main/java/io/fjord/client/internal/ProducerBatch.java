@@ -30,6 +30,8 @@ public final class ProducerBatch {
     private final RecordBatchBuilder builder;
     private final ByteBuffer buffer;
     private final Object owner;
+    final long sequence;
+    private final AtomicBoolean bufferReleased = new AtomicBoolean();
     private final List<RecordFuture> records = new ArrayList<>();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicBoolean completed = new AtomicBoolean();
@@ -44,12 +46,15 @@ public final class ProducerBatch {
     boolean retrying;
 
     /**
-     * @param owner  the accumulator: {@link #inCallbackOf} tells its producer whether it is called from its own callback
+     * @param owner    the accumulator: {@link #inCallbackOf} tells its producer whether it is called from its own
+     *                 callback
+     * @param sequence the order batches were opened in (a partition's batches hold its records in send order)
      * @param buffer where the batch is encoded (from the buffer memory; its capacity is what was reserved)
      */
-    ProducerBatch(Object owner, TopicPartition topicPartition, CompressionType compression, int batchSizeBytes,
-                  ByteBuffer buffer, long createdMs, long deliveryTimeoutMs) {
+    ProducerBatch(Object owner, long sequence, TopicPartition topicPartition, CompressionType compression,
+                  int batchSizeBytes, ByteBuffer buffer, long createdMs, long deliveryTimeoutMs) {
         this.owner = owner;
+        this.sequence = sequence;
         this.topicPartition = topicPartition;
         this.buffer = buffer;
         this.builder = new RecordBatchBuilder(compression, buffer);
@@ -99,6 +104,16 @@ public final class ProducerBatch {
         return buffer;
     }
 
+    /** True exactly once: whoever gets it gives the buffer back. */
+    boolean releaseBuffer() {
+        return bufferReleased.compareAndSet(false, true);
+    }
+
+    /** Whether the calling thread runs a callback of this batch's producer. */
+    boolean inOwnersCallback() {
+        return inCallbackOf(owner);
+    }
+
     /** Completes each record's future with its offset ({@code baseOffset} -1: unknown, as with acks=0). */
     void complete(long baseOffset, long logAppendTimeMs) {
         if (!completed.compareAndSet(false, true)) {
@@ -106,12 +121,15 @@ public final class ProducerBatch {
         }
         this.baseOffset = baseOffset;
         this.logAppendTimeMs = logAppendTimeMs;
-        for (RecordFuture record : records) {
-            if (record.callback != null) {
-                runCallback(owner, record.callback, record.metadata(baseOffset, logAppendTimeMs), null);
+        try {
+            for (RecordFuture record : records) {
+                if (record.callback != null) {
+                    runCallback(owner, record.callback, record.metadata(baseOffset, logAppendTimeMs), null);
+                }
             }
+        } finally {
+            done.complete(null); // even when a callback throws an Error: nobody waits forever
         }
-        done.complete(null);
     }
 
     void fail(RuntimeException exception) {
@@ -119,12 +137,15 @@ public final class ProducerBatch {
             return;
         }
         this.error = exception;
-        for (RecordFuture record : records) {
-            if (record.callback != null) {
-                runCallback(owner, record.callback, record.metadata(-1, -1), exception);
+        try {
+            for (RecordFuture record : records) {
+                if (record.callback != null) {
+                    runCallback(owner, record.callback, record.metadata(-1, -1), exception);
+                }
             }
+        } finally {
+            done.complete(null);
         }
-        done.complete(null);
     }
 
     private static void runCallback(Object owner, Callback callback, RecordMetadata metadata,

@@ -51,6 +51,7 @@ public final class RecordAccumulator {
     private final Set<ProducerBatch> incomplete = ConcurrentHashMap.newKeySet();
     private final Set<TopicPartition> muted = ConcurrentHashMap.newKeySet();
     private final AtomicInteger flushesInProgress = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong batchSequence = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     public RecordAccumulator(int batchSizeBytes, long lingerMs, long retryBackoffMs, long deliveryTimeoutMs,
@@ -91,8 +92,8 @@ public final class RecordAccumulator {
                 memory.deallocate(buffer, reserve);
                 return result;
             }
-            ProducerBatch batch = new ProducerBatch(this, tp, compression, batchSizeBytes, buffer, nowMs,
-                    deliveryTimeoutMs);
+            ProducerBatch batch = new ProducerBatch(this, batchSequence.getAndIncrement(), tp, compression,
+                    batchSizeBytes, buffer, nowMs, deliveryTimeoutMs);
             Future<RecordMetadata> future = batch.tryAppend(timestampMs, key, value, headers, callback);
             deque.addLast(batch);
             incomplete.add(batch);
@@ -239,6 +240,16 @@ public final class RecordAccumulator {
      */
     public void deallocate(ProducerBatch batch) {
         if (incomplete.remove(batch)) {
+            releaseBuffer(batch);
+        }
+    }
+
+    /**
+     * Gives a batch's buffer back as soon as its answer is in (the request was sent whole), before its callbacks
+     * run: a callback that sends while buffer.memory is full then waits for other answers, not for itself.
+     */
+    public void releaseBuffer(ProducerBatch batch) {
+        if (batch.releaseBuffer()) {
             memory.deallocate(batch.buffer(), batch.buffer().capacity());
         }
     }
@@ -298,14 +309,16 @@ public final class RecordAccumulator {
         closed = true;
     }
 
-    /** Fails every batch not yet done (a forced close). */
+    /** Fails every batch not yet done (a forced close), in the order they were opened: send order per partition. */
     public void abortIncompleteBatches(RuntimeException cause) {
         for (Deque<ProducerBatch> deque : batches.values()) {
             synchronized (deque) {
                 deque.clear();
             }
         }
-        for (ProducerBatch batch : List.copyOf(incomplete)) {
+        List<ProducerBatch> inOrder = new ArrayList<>(incomplete);
+        inOrder.sort(java.util.Comparator.comparingLong(b -> b.sequence));
+        for (ProducerBatch batch : inOrder) {
             batch.fail(cause);
             deallocate(batch);
         }

@@ -54,6 +54,7 @@ final class RecordFuture implements Future<RecordMetadata> {
 
     @Override
     public RecordMetadata get() throws InterruptedException, ExecutionException {
+        refuseWaitingInCallback();
         batch.done().get();
         return outcome();
     }
@@ -61,8 +62,17 @@ final class RecordFuture implements Future<RecordMetadata> {
     @Override
     public RecordMetadata get(long timeout, TimeUnit unit)
             throws InterruptedException, ExecutionException, TimeoutException {
+        refuseWaitingInCallback();
         batch.done().get(timeout, unit);
         return outcome();
+    }
+
+    /** Callbacks run on the producer's I/O thread, which completes futures: waiting there would wait forever. */
+    private void refuseWaitingInCallback() {
+        if (!batch.isDone() && batch.inOwnersCallback()) {
+            throw new IllegalStateException("waiting for a record's future inside a producer callback would wait"
+                    + " forever (callbacks run on the thread that completes futures)");
+        }
     }
 
     private RecordMetadata outcome() throws ExecutionException {

@@ -74,9 +74,13 @@ public final class Sender implements Runnable {
                 runOnceLogged();
             }
         } finally {
-            runCompletions();
-            if (accumulator.hasIncomplete()) {
-                accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
+            try {
+                runCompletions();
+            } finally {
+                accumulator.close(); // also when an Error ends this thread: later sends are refused, not stranded
+                if (accumulator.hasIncomplete()) {
+                    accumulator.abortIncompleteBatches(RecordAccumulator.closedException());
+                }
             }
         }
     }
@@ -93,6 +97,14 @@ public final class Sender implements Runnable {
 
     void runOnce() {
         long nowMs = System.currentTimeMillis();
+        // first, before anything is drained: a partition with nothing in flight had its earlier completions queued
+        // before it was unmuted, so these failures queue behind them (callbacks stay in send order); and a batch past
+        // delivery.timeout.ms is never sent
+        for (ProducerBatch expired : accumulator.expiredBatches(nowMs)) {
+            handler.failBatch(expired, new TimeoutException("expiring " + expired.recordCount() + " record(s) for "
+                    + expired.topicPartition + ": " + (nowMs - expired.createdMs)
+                    + " ms passed since batch creation (delivery.timeout.ms)"));
+        }
         maybeRefreshMetadata(nowMs);
         ClusterSnapshot cluster = metadata.snapshot();
         RecordAccumulator.ReadyCheckResult ready = accumulator.ready(cluster::leaderFor, nowMs);
@@ -110,14 +122,7 @@ public final class Sender implements Runnable {
         for (Map.Entry<Node, List<ProducerBatch>> entry : drained.entrySet()) {
             send(entry.getKey(), entry.getValue(), nowMs);
         }
-        // after sending (the network works meanwhile); queued after any answer of the same partition (a muted one
-        // has a request in flight and expires nothing), so callbacks stay in send order
-        for (ProducerBatch expired : accumulator.expiredBatches(nowMs)) {
-            handler.failBatch(expired, new TimeoutException("expiring " + expired.recordCount() + " record(s) for "
-                    + expired.topicPartition + ": " + (nowMs - expired.createdMs)
-                    + " ms passed since batch creation (delivery.timeout.ms)"));
-        }
-        runCompletions();
+        runCompletions(); // after sending: the network works meanwhile
         long waitMs = Math.min(ready.nextReadyCheckDelayMs(), metadata.timeToNextUpdateMs(nowMs));
         if (!ready.unknownLeaderTopics().isEmpty() || metadataBackoffUntilMs > nowMs) {
             waitMs = Math.min(waitMs, Math.max(1, settings.retryBackoffMs()));

@@ -78,6 +78,8 @@ public final class FakeBroker implements AutoCloseable {
     public final ConcurrentLinkedDeque<ErrorCode> produceErrors = new ConcurrentLinkedDeque<>();
     /** If set, every produce answer carries this error. */
     public volatile ErrorCode alwaysProduceError;
+    /** How long every produce answer is held back (a slow or hung broker). */
+    public volatile long produceDelayMs;
     /** Errors for the next fetch answers, one per partition answer, taken in order. */
     public final ConcurrentLinkedDeque<ErrorCode> fetchErrors = new ConcurrentLinkedDeque<>();
     public final AtomicInteger fetchCalls = new AtomicInteger();
@@ -204,6 +206,13 @@ public final class FakeBroker implements AutoCloseable {
         public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
             produceCalls.incrementAndGet();
             produceRequests.add(request);
+            if (produceDelayMs > 0) {
+                try {
+                    Thread.sleep(produceDelayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             ProduceResponse.Builder b = ProduceResponse.newBuilder();
             for (PartitionProduceData p : request.getPartitionsList()) {
                 ErrorCode scripted = alwaysProduceError != null ? alwaysProduceError : produceErrors.poll();

@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * partitions). Without idempotence (not yet supported) a retry after a lost answer may still write a duplicate.
  *
  * <p><b>Callbacks</b> (and {@link ProducerInterceptor#onAcknowledgement}) run on the producer's I/O thread, those of
- * one partition's records in {@code send} order (as in Kafka); keep them short. With {@code acks=0} futures complete as the request is sent, with offset -1. {@link #close()} from a
- * callback does not wait: it fails what is not yet acknowledged, as Kafka's {@code close(Duration.ZERO)}.
+ * one partition's records in {@code send} order (as in Kafka); keep them short. With {@code acks=0} futures complete
+ * as the request is sent, with offset -1. {@link #close()} from a callback does not wait: it fails what is not yet
+ * acknowledged, as Kafka's {@code close(Duration.ZERO)}.
  *
  * <p>Thread-safe: share one producer among threads.
  */
@@ -193,7 +194,7 @@ public final class FjordProducer implements AutoCloseable {
 
     /** Sends everything queued now without waiting for {@code linger.ms}, and waits until all of it completed. */
     public void flush() {
-        if (Thread.currentThread() == ioThread || accumulator.inCallback()) {
+        if (accumulator.inCallback()) {
             throw new IllegalStateException("flush() from a callback would wait for that callback's own batch;"
                     + " as in Kafka, it is not allowed there");
         }
@@ -221,7 +222,7 @@ public final class FjordProducer implements AutoCloseable {
     /** As {@link #close()}, but after {@code timeout} fails what is still queued or in flight. */
     public void close(Duration timeout) {
         boolean first = closed.compareAndSet(false, true);
-        if (Thread.currentThread() == ioThread || accumulator.inCallback()) {
+        if (accumulator.inCallback()) {
             // from a callback: the batch being completed keeps the I/O thread waiting, so this cannot wait for it;
             // it fails what is left and stops (Kafka's rule: close from a callback is close(Duration.ZERO)), and
             // the I/O thread releases connections as it ends

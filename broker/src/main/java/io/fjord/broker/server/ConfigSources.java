@@ -76,7 +76,7 @@ final class ConfigSources {
             for (Map<String, Object> listed : List.of(fromFile, fromSystem)) {
                 listed.forEach((name, value) -> {
                     String key = name.substring(PROPERTY_PREFIX.length());
-                    if (!settings.containsKey(key) && !ServerConfig.knownKeys().contains(key)) {
+                    if (!ServerConfig.knownKeys().contains(key)) {
                         settings.setProperty(key, String.valueOf(value));
                     }
                 });

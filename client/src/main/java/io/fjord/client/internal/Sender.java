@@ -188,7 +188,6 @@ public final class Sender implements Runnable {
                     public void onNext(ProduceResponse response) {
                         if (settings.acks() != 0) {
                             handler.handleResponse(node, byPartition, response, System.currentTimeMillis());
-                            wakeup(); // completions to run, partitions unmuted
                         }
                     }
 

@@ -207,12 +207,13 @@ public final class FakeBroker implements AutoCloseable {
             produceCalls.incrementAndGet();
             produceRequests.add(request);
             if (produceDelayMs > 0) {
-                try {
-                    Thread.sleep(produceDelayMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                timer.schedule(() -> answer(request, observer), produceDelayMs, TimeUnit.MILLISECONDS);
+            } else {
+                answer(request, observer);
             }
+        }
+
+        private void answer(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
             ProduceResponse.Builder b = ProduceResponse.newBuilder();
             for (PartitionProduceData p : request.getPartitionsList()) {
                 ErrorCode scripted = alwaysProduceError != null ? alwaysProduceError : produceErrors.poll();

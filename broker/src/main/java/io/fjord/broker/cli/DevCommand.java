@@ -102,7 +102,7 @@ final class DevCommand implements Callable<Integer> {
     }
 
     /** One voter: nobody to wait for, so elect and unfence quickly. Overridable like any other key. */
-    private static Properties tunedDefaults() {
+    static Properties tunedDefaults() {
         Properties p = new Properties();
         p.setProperty("controller.quorum.election.timeout.ms", "100");
         p.setProperty("broker.heartbeat.interval.ms", "500");

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fjord", mixinStandardHelpOptions = true, version = "fjord 0.1.0-SNAPSHOT",
         description = "Fjord: a distributed, replicated, partitioned commit log.",
         subcommands = {DevCommand.class, ServerCommand.class, FormatCommand.class, FormatCommand.RandomId.class,
-                QuorumCommand.class, PerfCommand.class})
+                QuorumCommand.class, PerfCommand.class, AotTrainingCommand.class})
 public final class FjordMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -96,4 +96,18 @@ class CliTest {
         assertEquals(1, unformatted.exitCode());
         assertTrue(unformatted.err().contains("is not formatted; run: fjord format"), unformatted.err());
     }
+
+    @Test
+    void aotTrainingRunsItsWorkloadAgainstARealNodeAndCleansUp() throws Exception {
+        Path scratch = tmp.resolve("scratch");
+        Run run = fjord("aot-training", "--records", "5000", "--dir", scratch.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("AOT training workload done in "), run.out());
+        try (var left = java.nio.file.Files.list(scratch)) {
+            assertEquals(0, left.count(), "the scratch data directory is deleted");
+        }
+        Run tooFew = fjord("aot-training", "--records", "5");
+        assertEquals(1, tooFew.exitCode());
+        assertEquals("fjord aot-training: --records must be at least 10", tooFew.err().trim());
+    }
 }

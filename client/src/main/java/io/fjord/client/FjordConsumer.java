@@ -229,6 +229,6 @@ public final class FjordConsumer implements AutoCloseable {
 
     @Override
     public void close() {
-        channels.close();
+        channels.closeNow(); // a fetch in flight, maybe long-polling for fetch.max.wait.ms, is not waited for
     }
 }

@@ -72,6 +72,21 @@ class ConsumerAgainstFakeBrokerTest {
     }
 
     @Test
+    void closeDoesNotWaitForALongPollingFetch() throws Exception {
+        produce(0, 10, 16384);
+        broker.maxLongPollMs = 20_000;
+        FjordConsumer consumer = new FjordConsumer(Map.of("bootstrap.servers", broker.address(),
+                "auto.offset.reset", "earliest", "fetch.max.wait.ms", 20_000));
+        consumer.assign(List.of(tp));
+        assertEquals(10, drain(consumer, 10).size());
+        consumer.poll(Duration.ofMillis(100)); // the fetch from offset 10 now waits at the broker for new records
+        long startNanos = System.nanoTime();
+        consumer.close();
+        long closeMs = (System.nanoTime() - startNanos) / 1_000_000;
+        assertTrue(closeMs < 5_000, "close waited " + closeMs + " ms for a fetch nobody will read");
+    }
+
+    @Test
     void fetchesAheadWhileAnAnswerIsStillBufferedAndKeepsOrder() throws Exception {
         produce(0, 100, 200); // several records per batch, many batches
         long firstBatchEnd = new RecordBatch(broker.logs.get("t-0").get(0), 0).nextOffset();

@@ -42,6 +42,7 @@ public final class ConsumePerfCommand extends ClientCommand {
         }
         checkReachable();
         PerfStats stats = new PerfStats(out, "received", reportingIntervalMs, System.currentTimeMillis());
+        long endMs;
         try (FjordConsumer consumer = new FjordConsumer(Map.of("bootstrap.servers", bootstrap.value(),
                 "auto.offset.reset", "earliest", "max.poll.records", maxPollRecords,
                 "client.id", "fjord-perf-consumer"))) {
@@ -66,8 +67,9 @@ public final class ConsumePerfCommand extends ClientCommand {
                     return EXIT_FAILURE;
                 }
             }
+            endMs = System.currentTimeMillis(); // the last record is in: closing is not consuming (as Kafka's tool)
         }
-        out.println(stats.summary(System.currentTimeMillis()));
+        out.println(stats.summary(endMs));
         return 0;
     }
 }

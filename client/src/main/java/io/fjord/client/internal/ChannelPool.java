@@ -49,11 +49,25 @@ public final class ChannelPool implements AutoCloseable {
                 .build();
     }
 
+    /** Closes once the calls in flight have ended (up to 5 s). */
     @Override
     public void close() {
+        close(false);
+    }
+
+    /** Closes at once: calls in flight are cancelled (a consumer's long-polling fetch has nobody to answer). */
+    public void closeNow() {
+        close(true);
+    }
+
+    private void close(boolean cancelCalls) {
         closed = true;
         for (ManagedChannel channel : channels.values()) {
-            channel.shutdown();
+            if (cancelCalls) {
+                channel.shutdownNow();
+            } else {
+                channel.shutdown();
+            }
         }
         for (ManagedChannel channel : channels.values()) {
             try {

@@ -80,6 +80,8 @@ public final class FakeBroker implements AutoCloseable {
     public volatile ErrorCode alwaysProduceError;
     /** How long every produce answer is held back (a slow or hung broker). */
     public volatile long produceDelayMs;
+    /** Longest time an empty fetch is held before its (empty) answer, capped by the request's max wait. */
+    public volatile long maxLongPollMs = 50;
     /** Errors for the next fetch answers, one per partition answer, taken in order. */
     public final ConcurrentLinkedDeque<ErrorCode> fetchErrors = new ConcurrentLinkedDeque<>();
     public final AtomicInteger fetchCalls = new AtomicInteger();
@@ -244,7 +246,7 @@ public final class FakeBroker implements AutoCloseable {
                 timer.schedule(() -> {
                     observer.onNext(answer(request));
                     observer.onCompleted();
-                }, Math.min(request.getMaxWaitMs(), 50), TimeUnit.MILLISECONDS);
+                }, Math.min(request.getMaxWaitMs(), maxLongPollMs), TimeUnit.MILLISECONDS);
             } else {
                 observer.onNext(response);
                 observer.onCompleted();

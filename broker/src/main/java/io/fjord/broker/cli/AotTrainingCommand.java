@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code fjord aot-training} (hidden): the workload that {@code ./fjord} runs once per build on a JDK 25 or newer,
@@ -57,21 +58,34 @@ final class AotTrainingCommand implements Callable<Integer> {
         Path dir = parentDir == null
                 ? Files.createTempDirectory("fjord-aot-training-")
                 : Files.createTempDirectory(Files.createDirectories(parentDir), "fjord-aot-training-");
+        AtomicReference<FjordNode> node = new AtomicReference<>();
+        Runnable cleanUp = () -> stopAndDelete(node, dir);
+        Thread onInterrupt = new Thread(cleanUp, "fjord-aot-training-cleanup"); // Ctrl-C skips finally blocks
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
         try {
-            FjordNode node = startNode(dir);
-            try {
-                runWorkload("127.0.0.1:" + node.clientPort());
-            } finally {
-                node.close();
-            }
+            node.set(startNode(dir));
+            runWorkload("127.0.0.1:" + node.get().clientPort());
         } finally {
-            StorageFiles.deleteRecursively(dir);
+            cleanUp.run();
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
         }
         System.out.printf("AOT training workload done in %.1f s%n", (System.nanoTime() - startNanos) / 1e9);
         return 0;
     }
 
-    private static FjordNode startNode(Path dir) throws IOException, InterruptedException {
+    private static synchronized void stopAndDelete(AtomicReference<FjordNode> node, Path dir) {
+        FjordNode running = node.getAndSet(null);
+        if (running != null) {
+            running.close();
+        }
+        try {
+            StorageFiles.deleteRecursively(dir);
+        } catch (IOException e) {
+            System.err.println("could not delete the training data in " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static FjordNode startNode(Path dir) throws InterruptedException {
         SecureRandom random = new SecureRandom();
         String directoryId = MetaProperties.randomId(random);
         Formatter.format(dir, MetaProperties.randomId(random), DevCommand.NODE_ID, directoryId);
@@ -83,7 +97,10 @@ final class AotTrainingCommand implements Callable<Integer> {
         options.setProperty("log.dirs", dir.toString());
         options.setProperty("listeners", "CLIENT://127.0.0.1:0");
         options.setProperty("management.port", "0");
-        FjordNode node = new FjordNode(ServerConfig.load(null, DevCommand.tunedDefaults(), options));
+        // the node's own settings only: FJORD_* variables and -Dfjord.* meant for the user's nodes do not apply here
+        Properties config = DevCommand.tunedDefaults();
+        config.putAll(options);
+        FjordNode node = new FjordNode(ServerConfig.from(config));
         if (!node.awaitBrokerReady(READY_TIMEOUT_MS)) {
             node.close();
             throw new IllegalStateException("the training node did not become ready within "

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -51,9 +52,7 @@ final class AotTrainingCommand implements Callable<Integer> {
         if (records < 10) {
             throw new IllegalArgumentException("--records must be at least 10");
         }
-        if (System.getProperty("FJORD_LOG_LEVEL") == null && System.getenv("FJORD_LOG_LEVEL") == null) {
-            System.setProperty("FJORD_LOG_LEVEL", "WARN");
-        }
+        DevCommand.logWarningsOnlyUnlessSet();
         long startNanos = System.nanoTime();
         Path dir = parentDir == null
                 ? Files.createTempDirectory("fjord-aot-training-")
@@ -91,15 +90,9 @@ final class AotTrainingCommand implements Callable<Integer> {
         Formatter.format(dir, MetaProperties.randomId(random), DevCommand.NODE_ID, directoryId);
         VoterSet.parse(DevCommand.NODE_ID + "@127.0.0.1:" + LocalQuorumCluster.freePort() + ":" + directoryId)
                 .write(dir);
-        Properties options = new Properties();
-        options.setProperty("node.id", String.valueOf(DevCommand.NODE_ID));
-        options.setProperty("process.roles", "broker,controller");
-        options.setProperty("log.dirs", dir.toString());
-        options.setProperty("listeners", "CLIENT://127.0.0.1:0");
-        options.setProperty("management.port", "0");
         // the node's own settings only: FJORD_* variables and -Dfjord.* meant for the user's nodes do not apply here
         Properties config = DevCommand.tunedDefaults();
-        config.putAll(options);
+        config.putAll(DevCommand.nodeOptions(dir, 0, 0)); // any free client and management ports
         FjordNode node = new FjordNode(ServerConfig.from(config));
         if (!node.awaitBrokerReady(READY_TIMEOUT_MS)) {
             node.close();
@@ -136,7 +129,7 @@ final class AotTrainingCommand implements Callable<Integer> {
     }
 
     private static String[] withBootstrap(String[] step, String bootstrap) {
-        String[] args = java.util.Arrays.copyOf(step, step.length + 2);
+        String[] args = Arrays.copyOf(step, step.length + 2);
         args[step.length] = "--bootstrap-server";
         args[step.length + 1] = bootstrap;
         return args;

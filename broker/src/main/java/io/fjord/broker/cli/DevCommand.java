@@ -45,11 +45,10 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (System.getProperty("FJORD_LOG_LEVEL") == null && System.getenv("FJORD_LOG_LEVEL") == null) {
-            System.setProperty("FJORD_LOG_LEVEL", "WARN"); // one ready line; problems still show
-        }
+        logWarningsOnlyUnlessSet();
         prepare();
-        FjordNode node = new FjordNode(ServerConfig.load(null, tunedDefaults(), fromOptions()));
+        FjordNode node = new FjordNode(ServerConfig.load(null, tunedDefaults(),
+                nodeOptions(dataDir, clientPort, managementPort)));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("Fjord dev: stopping...");
@@ -90,8 +89,15 @@ final class DevCommand implements Callable<Integer> {
         }
     }
 
-    /** What the options decide; environment variables and {@code -Dfjord.*} cannot change these. */
-    private Properties fromOptions() {
+    /** One ready line; problems still show. {@code FJORD_LOG_LEVEL} chooses otherwise. */
+    static void logWarningsOnlyUnlessSet() {
+        if (System.getProperty("FJORD_LOG_LEVEL") == null && System.getenv("FJORD_LOG_LEVEL") == null) {
+            System.setProperty("FJORD_LOG_LEVEL", "WARN");
+        }
+    }
+
+    /** What the options decide: the combined node; environment variables and {@code -Dfjord.*} cannot change it. */
+    static Properties nodeOptions(Path dataDir, int clientPort, int managementPort) {
         Properties p = new Properties();
         p.setProperty("node.id", String.valueOf(NODE_ID));
         p.setProperty("process.roles", "broker,controller");

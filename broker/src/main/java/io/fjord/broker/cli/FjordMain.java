@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code fjord} executable. */
-@Command(name = "fjord", mixinStandardHelpOptions = true, version = "fjord 0.1.0-SNAPSHOT",
+@Command(name = "fjord", mixinStandardHelpOptions = true, versionProvider = FjordMain.Version.class,
         description = "Fjord: a distributed, replicated, partitioned commit log.",
         subcommands = {DevCommand.class, ServerCommand.class, FormatCommand.class, FormatCommand.RandomId.class,
                 QuorumCommand.class, PerfCommand.class, AotTrainingCommand.class})
@@ -33,5 +33,15 @@ public final class FjordMain implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** Fjord's version and the Java runtime running it (the launcher picks the newest JDK installed). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"fjord 0.1.0-SNAPSHOT",
+                "Java " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor")
+                        + ") at " + System.getProperty("java.home")};
+        }
     }
 }

@@ -38,6 +38,15 @@ class CliTest {
     }
 
     @Test
+    void versionNamesTheJavaRuntime() {
+        Run run = fjord("--version");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("fjord 0.1.0-SNAPSHOT" + System.lineSeparator()), run.out());
+        assertTrue(run.out().contains("Java " + Runtime.version() + " ("), run.out());
+        assertTrue(run.out().contains(" at " + System.getProperty("java.home")), run.out());
+    }
+
+    @Test
     void formatValidatesAndRefusesToReformat() {
         String id = fjord("random-id").out().trim();
         assertEquals(22, id.length(), id);

@@ -6,16 +6,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -127,19 +130,26 @@ class ProducerAgainstFakeBrokerTest {
     @Test
     void aBatchLevelErrorForSeveralBatchesSendsEachAgainAloneSoOnlyTheFaultyOneFails() throws Exception {
         broker.createTopic("t", 1);
-        broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE); // the first request: several batches of partition 0
+        broker.produceErrors.add(ErrorCode.NONE); // the first request: one batch, held while the others queue up
+        broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE); // the second: several batches of partition 0
+        broker.produceDelayMs = 1_000;
         try (FjordProducer producer = new FjordProducer(config("batch.size", 200, "linger.ms", 60_000))) {
-            List<Future<RecordMetadata>> sent = new java.util.ArrayList<>();
-            for (int i = 0; i < 6; i++) {
+            Future<RecordMetadata> first = producer.send(new ProducerRecord("t", 0, null, new byte[150]));
+            CompletableFuture<Void> firstFlush = CompletableFuture.runAsync(producer::flush);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.produceCalls.get() == 1);
+            broker.produceDelayMs = 0;
+            List<Future<RecordMetadata>> sent = new ArrayList<>(List.of(first));
+            for (int i = 0; i < 6; i++) { // one record per batch; none sent while the partition's request is held
                 sent.add(producer.send(new ProducerRecord("t", 0, null, new byte[150])));
             }
             producer.flush();
+            firstFlush.get(10, TimeUnit.SECONDS);
             for (int i = 0; i < sent.size(); i++) {
                 assertEquals(i, sent.get(i).get(5, TimeUnit.SECONDS).offset(), "sent alone, each succeeds, in order");
             }
-            assertTrue(broker.produceRequests.get(0).getPartitions(0).getRecordBatches().size() > 400,
-                    "the first request carried several batches");
-            assertEquals(1 + 6, broker.produceCalls.get(), "then one request per batch");
+            assertTrue(broker.produceRequests.get(1).getPartitions(0).getRecordBatches().size() > 400,
+                    "the second request carried several batches");
+            assertEquals(1 + 1 + 6, broker.produceCalls.get(), "then one request per batch");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fjord.broker.api;
 
 import io.fjord.broker.replica.ReplicaManager;
+import io.fjord.proto.grpc.AliasingMarshaller;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Adds the data-path services of the client API ({@code ProduceService}, {@code FetchService}) to a gRPC server, each
  * behind {@link GrpcErrors}, and bounds request size: a larger request is refused by gRPC with RESOURCE_EXHAUSTED.
+ * Produce requests are parsed without copying their record batches ({@link AliasingMarshaller}).
  */
 public final class ClientApi {
     /** Kafka's {@code socket.request.max.bytes}: the largest request accepted. */
@@ -22,7 +24,8 @@ public final class ClientApi {
         replicaManager.bindMetrics(registry);
         GrpcErrors errors = new GrpcErrors();
         return builder.maxInboundMessageSize(maxRequestBytes)
-                .addService(ServerInterceptors.intercept(new ProduceGrpcService(replicaManager, metrics), errors))
+                .addService(ServerInterceptors.intercept(AliasingMarshaller.aliasingRequests(
+                        new ProduceGrpcService(replicaManager, metrics).bindService()), errors))
                 .addService(ServerInterceptors.intercept(new FetchGrpcService(replicaManager, metrics), errors));
     }
 }

@@ -25,12 +25,15 @@ import io.fjord.proto.v1.Record;
 import io.fjord.proto.v1.SubscribeRequest;
 import io.fjord.proto.v1.SubscribeStart;
 import io.fjord.storage.time.Clock;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -38,11 +41,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -283,7 +291,33 @@ class ClientApiTest {
         StatusRuntimeException tooBig = assertThrows(StatusRuntimeException.class, () -> produceBatch("orders", 0, 1,
                 ByteString.copyFrom(new byte[MAX_REQUEST_BYTES + 1])));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooBig.getStatus().getCode());
+        byte[] wire = ProduceRequest.newBuilder().setAcks(1).addPartitions(PartitionProduceData.newBuilder()
+                .setTopic("orders").setRecordBatches(good)).build().toByteArray();
+        StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> ClientCalls
+                .blockingUnaryCall(channel, rawProduce(), CallOptions.DEFAULT, Arrays.copyOf(wire, wire.length - 5)));
+        // gRPC answers a request its marshaller cannot parse with UNKNOWN whatever the marshaller throws
+        assertEquals(Status.Code.UNKNOWN, malformed.getStatus().getCode(), malformed.toString());
         expect(ErrorCode.NONE, "", produceBatch("orders", 0, -1, good));
+    }
+
+    /** Produce with the request's bytes as the caller gives them: how a broken client's bytes arrive. */
+    private static MethodDescriptor<byte[], byte[]> rawProduce() {
+        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        return ProduceServiceGrpc.getProduceMethod().toBuilder(bytes, bytes).build();
     }
 
     private static void expect(ErrorCode code, String messagePart, PartitionProduceResponse r) {

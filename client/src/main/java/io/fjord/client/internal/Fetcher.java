@@ -11,7 +11,11 @@ import io.fjord.proto.v1.FetchPartition;
 import io.fjord.proto.v1.FetchPartitionResponse;
 import io.fjord.proto.v1.FetchRequest;
 import io.fjord.proto.v1.FetchResponse;
+import io.fjord.proto.grpc.AliasingMarshaller;
 import io.fjord.proto.v1.FetchServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 
 import java.util.ArrayDeque;
@@ -37,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * into a concurrent queue.
  */
 public final class Fetcher {
+    /** Fetch, with answers parsed without copying their record batches. */
+    private static final MethodDescriptor<FetchRequest, FetchResponse> FETCH =
+            AliasingMarshaller.aliasingResponses(FetchServiceGrpc.getFetchMethod());
     /** One fetch answer, with the offsets it was asked for. {@code error} set when the call failed. */
     record CompletedFetch(Node node, Map<TopicPartition, Long> fetchOffsets, FetchResponse response,
                           Throwable error) {
@@ -102,9 +109,10 @@ public final class Fetcher {
         }
         nodesInFlight.add(node);
         partitionsInFlight.addAll(offsets.keySet());
-        FetchServiceGrpc.newStub(channels.channel(node.address()))
-                .withDeadlineAfter(settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS)
-                .fetch(request.build(), new StreamObserver<>() {
+        CallOptions deadline = CallOptions.DEFAULT.withDeadlineAfter(
+                settings.fetchMaxWaitMs() + settings.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        ClientCalls.asyncUnaryCall(channels.channel(node.address()).newCall(FETCH, deadline), request.build(),
+                new StreamObserver<>() {
                     @Override
                     public void onNext(FetchResponse response) {
                         completed.add(new CompletedFetch(node, offsets, response, null));

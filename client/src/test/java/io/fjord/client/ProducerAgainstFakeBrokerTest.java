@@ -132,17 +132,19 @@ class ProducerAgainstFakeBrokerTest {
         broker.createTopic("t", 1);
         broker.produceErrors.add(ErrorCode.NONE); // the first request: one batch, held while the others queue up
         broker.produceErrors.add(ErrorCode.RECORD_TOO_LARGE); // the second: several batches of partition 0
-        broker.produceDelayMs = 1_000;
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        broker.produceGate = gate;
         try (FjordProducer producer = new FjordProducer(config("batch.size", 200, "linger.ms", 60_000))) {
             Future<RecordMetadata> first = producer.send(new ProducerRecord("t", 0, null, new byte[150]));
             CompletableFuture<Void> firstFlush = CompletableFuture.runAsync(producer::flush);
             await().atMost(Duration.ofSeconds(10)).until(() -> broker.produceCalls.get() == 1);
-            broker.produceDelayMs = 0;
             List<Future<RecordMetadata>> sent = new ArrayList<>(List.of(first));
             for (int i = 0; i < 6; i++) { // one record per batch; none sent while the partition's request is held
                 sent.add(producer.send(new ProducerRecord("t", 0, null, new byte[150])));
             }
-            producer.flush();
+            CompletableFuture<Void> flushed = CompletableFuture.runAsync(producer::flush); // all six ready
+            gate.complete(null);
+            flushed.get(10, TimeUnit.SECONDS);
             firstFlush.get(10, TimeUnit.SECONDS);
             for (int i = 0; i < sent.size(); i++) {
                 assertEquals(i, sent.get(i).get(5, TimeUnit.SECONDS).offset(), "sent alone, each succeeds, in order");

@@ -68,16 +68,20 @@ public final class ProduceGrpcService extends ProduceServiceGrpc.ProduceServiceI
                 ReplicaManager.AppendResult appended = replicaManager.append(partition, batches, acks);
                 metrics.bytesIn(batches.sizeInBytes());
                 if (acks == -1) {
+                    // only the names: the records are a view of the whole request, which must not wait with them
+                    String topic = data.getTopic();
+                    int partitionId = data.getPartition();
                     replicaManager.awaitReplication(partition, appended.info().lastOffset(), appended.leaderEpoch(),
                             timeoutMs, error -> {
-                                results.set(index, error == null ? success(data, appended) : failure(data, error));
+                                results.set(index, error == null ? success(topic, partitionId, appended)
+                                        : failure(topic, partitionId, error));
                                 oneDone.run();
                             });
                     continue;
                 }
-                results.set(index, success(data, appended));
+                results.set(index, success(data.getTopic(), data.getPartition(), appended));
             } catch (RuntimeException e) {
-                results.set(index, failure(data, ApiErrors.from(e)));
+                results.set(index, failure(data.getTopic(), data.getPartition(), ApiErrors.from(e)));
             }
             oneDone.run();
         }
@@ -105,14 +109,15 @@ public final class ProduceGrpcService extends ProduceServiceGrpc.ProduceServiceI
         }
     }
 
-    private static PartitionProduceResponse success(PartitionProduceData data, ReplicaManager.AppendResult appended) {
-        return PartitionProduceResponse.newBuilder().setTopic(data.getTopic()).setPartition(data.getPartition())
+    private static PartitionProduceResponse success(String topic, int partition,
+                                                    ReplicaManager.AppendResult appended) {
+        return PartitionProduceResponse.newBuilder().setTopic(topic).setPartition(partition)
                 .setErrorCode(ErrorCode.NONE).setBaseOffset(appended.info().firstOffset())
                 .setLogStartOffset(appended.logStartOffset()).setLogAppendTimeMs(-1).build();
     }
 
-    private static PartitionProduceResponse failure(PartitionProduceData data, ApiException error) {
-        return PartitionProduceResponse.newBuilder().setTopic(data.getTopic()).setPartition(data.getPartition())
+    private static PartitionProduceResponse failure(String topic, int partition, ApiException error) {
+        return PartitionProduceResponse.newBuilder().setTopic(topic).setPartition(partition)
                 .setErrorCode(error.code()).setErrorMessage(String.valueOf(error.getMessage())).setBaseOffset(-1)
                 .setLogStartOffset(-1).setLogAppendTimeMs(-1).build();
     }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.fjord.broker.replica.ReplicaConfig;
 import io.fjord.broker.replica.ReplicaManager;
 import io.fjord.broker.replica.TestMetadata;
+import io.fjord.proto.grpc.AliasingMarshaller;
 import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.record.RecordBatchBuilder;
@@ -52,6 +53,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -297,6 +299,11 @@ class ClientApiTest {
                 .blockingUnaryCall(channel, rawProduce(), CallOptions.DEFAULT, Arrays.copyOf(wire, wire.length - 5)));
         // gRPC answers a request its marshaller cannot parse with UNKNOWN whatever the marshaller throws
         assertEquals(Status.Code.UNKNOWN, malformed.getStatus().getCode(), malformed.toString());
+        MethodDescriptor<?, ?> produceMethod = server.getServices().stream()
+                .map(service -> service.getMethod(ProduceServiceGrpc.getProduceMethod().getFullMethodName()))
+                .filter(Objects::nonNull).findFirst().orElseThrow().getMethodDescriptor();
+        assertTrue(produceMethod.getRequestMarshaller() instanceof AliasingMarshaller<?>,
+                "produce requests are parsed without copying their records");
         expect(ErrorCode.NONE, "", produceBatch("orders", 0, -1, good));
     }
 

@@ -105,6 +105,37 @@ class LauncherScriptTest {
     }
 
     @Test
+    void comparesWholeVersionsAndTakesJdksWithSpacesAndJavaOnPath() throws Exception {
+        fakeJdk("jdk 99 patched", "99.0.10", "99.0.10+2"); // newer update of the same feature, a space in its name
+        List<String> update = run(Map.of("FJORD_AOT", "off"), "topics", "list");
+        assertTrue(update.get(0).startsWith("jdk 99 patched "), update.toString());
+
+        fakeJdk("on-path", "100", "100+1");
+        Path onPath = tmp.resolve("jdks/on-path");
+        Files.move(onPath, tmp.resolve("elsewhere")); // not under FJORD_JDK_DIRS: found only through PATH
+        Path bin = Files.createDirectories(tmp.resolve("path-bin"));
+        Files.createSymbolicLink(bin.resolve("java"), tmp.resolve("elsewhere/bin/java"));
+        List<String> path = run(Map.of("FJORD_AOT", "off",
+                "PATH", bin + ":" + System.getenv("PATH")), "topics", "list");
+        assertTrue(path.get(0).startsWith("on-path "), "java on PATH, through its symlink: " + path);
+    }
+
+    @Test
+    void aJavaHomeWithoutJavaIsReportedInOneLine() throws Exception {
+        Files.deleteIfExists(javaLog);
+        ProcessBuilder builder = new ProcessBuilder("bash", launcher.toString(), "topics", "list");
+        builder.environment().put("JAVA_HOME", tmp.resolve("jdks/not-a-jdk").toString());
+        builder.environment().remove("FJORD_JAVA_HOME");
+        builder.redirectErrorStream(true);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), output);
+        assertEquals("fjord: " + tmp.resolve("jdks/not-a-jdk/bin/java") + " is not an executable java (set by"
+                + " JAVA_HOME)", output.strip());
+    }
+
+    @Test
     void passesVersionSpecificOptionsAndAShortRunJitPolicyToToolsOnly() throws Exception {
         String tool = run(Map.of("FJORD_AOT", "off", "JAVA_HOME", jdk("jdk-21")), "perf", "produce").get(0);
         assertTrue(tool.contains("-Xlog:all=warning:stderr"), "JVM warnings stay off stdout: " + tool);

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Fetcher {
     /** Fetch, with answers parsed without copying their record batches. */
-    private static final MethodDescriptor<FetchRequest, FetchResponse> FETCH =
+    static final MethodDescriptor<FetchRequest, FetchResponse> FETCH =
             AliasingMarshaller.aliasingResponses(FetchServiceGrpc.getFetchMethod());
     /** One fetch answer, with the offsets it was asked for. {@code error} set when the call failed. */
     record CompletedFetch(Node node, Map<TopicPartition, Long> fetchOffsets, FetchResponse response,

@@ -57,6 +57,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -80,6 +81,8 @@ public final class FakeBroker implements AutoCloseable {
     public volatile ErrorCode alwaysProduceError;
     /** How long every produce answer is held back (a slow or hung broker). */
     public volatile long produceDelayMs;
+    /** If set, produce answers are held until it completes (the test decides when a request may finish). */
+    public volatile CompletableFuture<Void> produceGate;
     /** Longest time an empty fetch is held before its (empty) answer, capped by the request's max wait. */
     public volatile long maxLongPollMs = 50;
     /** Errors for the next fetch answers, one per partition answer, taken in order. */
@@ -208,7 +211,10 @@ public final class FakeBroker implements AutoCloseable {
         public void produce(ProduceRequest request, StreamObserver<ProduceResponse> observer) {
             produceCalls.incrementAndGet();
             produceRequests.add(request);
-            if (produceDelayMs > 0) {
+            CompletableFuture<Void> gate = produceGate;
+            if (gate != null) {
+                gate.thenRun(() -> answer(request, observer));
+            } else if (produceDelayMs > 0) {
                 timer.schedule(() -> answer(request, observer), produceDelayMs, TimeUnit.MILLISECONDS);
             } else {
                 answer(request, observer);

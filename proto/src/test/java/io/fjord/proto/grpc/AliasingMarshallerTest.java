@@ -62,7 +62,7 @@ class AliasingMarshallerTest {
     }
 
     @Test
-    void malformedBytesAreRefusedWithAStatusNamingTheMessage() {
+    void malformedBytesThrowAnInternalStatusNamingTheMessage() {
         AliasingMarshaller<ProduceRequest> marshaller = AliasingMarshaller.of(ProduceRequest.getDefaultInstance());
         byte[] wire = request(new byte[100]).toByteArray();
         byte[] truncated = Arrays.copyOf(wire, wire.length - 10);

@@ -56,21 +56,20 @@ public final class ProduceGrpcService extends ProduceServiceGrpc.ProduceServiceI
                 : replicaManager.config().requestTimeoutMs();
         for (int i = 0; i < count; i++) {
             PartitionProduceData data = request.getPartitions(i);
+            // only the names outlive the append: the records are a view of the whole request
+            String topic = data.getTopic();
+            int partitionId = data.getPartition();
             int index = i;
             try {
                 if (acks != 0 && acks != 1 && acks != -1) {
                     throw new ApiException(ErrorCode.INVALID_REQUIRED_ACKS, "acks=" + acks
                             + " is not allowed: use -1 (all), 0 or 1");
                 }
-                Partition partition = replicaManager.leaderPartition(data.getTopic(), data.getPartition(),
-                        Optional.empty());
+                Partition partition = replicaManager.leaderPartition(topic, partitionId, Optional.empty());
                 ValidatedBatches batches = validate(data, partition);
                 ReplicaManager.AppendResult appended = replicaManager.append(partition, batches, acks);
                 metrics.bytesIn(batches.sizeInBytes());
                 if (acks == -1) {
-                    // only the names: the records are a view of the whole request, which must not wait with them
-                    String topic = data.getTopic();
-                    int partitionId = data.getPartition();
                     replicaManager.awaitReplication(partition, appended.info().lastOffset(), appended.leaderEpoch(),
                             timeoutMs, error -> {
                                 results.set(index, error == null ? success(topic, partitionId, appended)
@@ -79,9 +78,9 @@ public final class ProduceGrpcService extends ProduceServiceGrpc.ProduceServiceI
                             });
                     continue;
                 }
-                results.set(index, success(data.getTopic(), data.getPartition(), appended));
+                results.set(index, success(topic, partitionId, appended));
             } catch (RuntimeException e) {
-                results.set(index, failure(data.getTopic(), data.getPartition(), ApiErrors.from(e)));
+                results.set(index, failure(topic, partitionId, ApiErrors.from(e)));
             }
             oneDone.run();
         }

@@ -64,7 +64,17 @@ class LauncherScriptTest {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    private record Launch(int exitCode, String output) {
+    }
+
+    /** Runs the launcher; returns the fake java's log of its calls, after checking the launcher succeeded. */
     private List<String> run(Map<String, String> env, String... args) throws Exception {
+        Launch launch = launch(env, args);
+        assertEquals(0, launch.exitCode(), launch.output());
+        return Files.exists(javaLog) ? Files.readAllLines(javaLog, StandardCharsets.UTF_8) : List.of();
+    }
+
+    private Launch launch(Map<String, String> env, String... args) throws Exception {
         Files.deleteIfExists(javaLog);
         List<String> command = new ArrayList<>(List.of("bash", launcher.toString()));
         command.addAll(List.of(args));
@@ -79,9 +89,7 @@ class LauncherScriptTest {
         builder.redirectErrorStream(true).redirectOutput(tmp.resolve("launcher.out").toFile());
         Process process = builder.start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the launcher finished");
-        String output = Files.readString(tmp.resolve("launcher.out"));
-        assertEquals(0, process.exitValue(), output);
-        return Files.exists(javaLog) ? Files.readAllLines(javaLog, StandardCharsets.UTF_8) : List.of();
+        return new Launch(process.exitValue(), Files.readString(tmp.resolve("launcher.out")));
     }
 
     private String jdk(String name) {
@@ -122,17 +130,10 @@ class LauncherScriptTest {
 
     @Test
     void aJavaHomeWithoutJavaIsReportedInOneLine() throws Exception {
-        Files.deleteIfExists(javaLog);
-        ProcessBuilder builder = new ProcessBuilder("bash", launcher.toString(), "topics", "list");
-        builder.environment().put("JAVA_HOME", tmp.resolve("jdks/not-a-jdk").toString());
-        builder.environment().remove("FJORD_JAVA_HOME");
-        builder.redirectErrorStream(true);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(1, process.exitValue(), output);
+        Launch launch = launch(Map.of("JAVA_HOME", jdk("not-a-jdk")), "topics", "list");
+        assertEquals(1, launch.exitCode(), launch.output());
         assertEquals("fjord: " + tmp.resolve("jdks/not-a-jdk/bin/java") + " is not an executable java (set by"
-                + " JAVA_HOME)", output.strip());
+                + " JAVA_HOME)", launch.output().strip());
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.fjord.broker.api;
 import io.fjord.broker.replica.ReplicaManager;
 import io.fjord.proto.grpc.AliasingMarshaller;
 import io.grpc.ServerBuilder;
-import io.grpc.ServerInterceptors;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -22,10 +21,9 @@ public final class ClientApi {
                                                        MeterRegistry registry, int maxRequestBytes) {
         ApiMetrics metrics = new ApiMetrics(registry);
         replicaManager.bindMetrics(registry);
-        GrpcErrors errors = new GrpcErrors();
         return builder.maxInboundMessageSize(maxRequestBytes)
-                .addService(ServerInterceptors.intercept(AliasingMarshaller.aliasingRequests(
-                        new ProduceGrpcService(replicaManager, metrics).bindService()), errors))
-                .addService(ServerInterceptors.intercept(new FetchGrpcService(replicaManager, metrics), errors));
+                .addService(GrpcErrors.guarded(AliasingMarshaller.aliasingRequests(
+                        new ProduceGrpcService(replicaManager, metrics).bindService())))
+                .addService(GrpcErrors.guarded(new FetchGrpcService(replicaManager, metrics).bindService()));
     }
 }

@@ -1,10 +1,13 @@
 package io.fjord.broker.api;
 
+import io.fjord.proto.grpc.MalformedRequests;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -14,10 +17,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place exceptions become gRPC statuses: a {@link StatusRuntimeException} (a request-level problem a service
  * found: INVALID_ARGUMENT, RESOURCE_EXHAUSTED, ...) keeps its status; anything else is a bug and becomes INTERNAL with
- * its message, logged once. The call is closed; the server keeps serving. Stateless and thread-safe.
+ * its message, logged once; a request whose bytes do not parse is answered INVALID_ARGUMENT naming the problem
+ * ({@link MalformedRequests}). The call is closed; the server keeps serving. Stateless and thread-safe.
  */
 public final class GrpcErrors implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcErrors.class);
+    private static final GrpcErrors INSTANCE = new GrpcErrors();
+
+    private GrpcErrors() {
+    }
+
+    /** The service with its exceptions and its malformed requests turned into statuses as described above. */
+    public static ServerServiceDefinition guarded(ServerServiceDefinition service) {
+        return MalformedRequests.answered(ServerInterceptors.intercept(service, INSTANCE));
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,

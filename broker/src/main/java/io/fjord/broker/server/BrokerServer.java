@@ -17,7 +17,6 @@ import io.fjord.proto.internal.v1.ControllerGrpc;
 import io.fjord.quorum.config.VoterSet;
 import io.fjord.quorum.metadata.MetadataImage;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -83,11 +82,10 @@ final class BrokerServer implements ClusterView, AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listener.host(),
                         listener.port()))
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
-                .addService(ServerInterceptors.intercept(new MetadataGrpcService(this, topicDefaultsForRequests),
-                        new GrpcErrors()))
-                .addService(ServerInterceptors.intercept(new AdminGrpcService(this, topicDefaultsForRequests,
-                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), brokerConfig(config))),
-                        new GrpcErrors()))
+                .addService(GrpcErrors.guarded(new MetadataGrpcService(this, topicDefaultsForRequests).bindService()))
+                .addService(GrpcErrors.guarded(new AdminGrpcService(this, topicDefaultsForRequests,
+                        new ConfigDescriber(config.nodeId(), topicDefaults(config.replica()), brokerConfig(config)))
+                        .bindService()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         ClientApi.addTo(builder, replicas, registry, MAX_REQUEST_BYTES);

@@ -5,6 +5,7 @@ import io.fjord.broker.replica.ReplicaConfig;
 import io.fjord.broker.replica.ReplicaManager;
 import io.fjord.broker.replica.TestMetadata;
 import io.fjord.proto.grpc.AliasingMarshaller;
+import io.fjord.proto.grpc.MalformedRequests;
 import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.RecordBatch;
 import io.fjord.proto.record.RecordBatchBuilder;
@@ -42,10 +43,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +234,51 @@ class ClientApiTest {
     }
 
     @Test
+    void aMalformedMessageOnASubscriptionEndsItWithAClearErrorAndTheBrokerKeepsServing() throws Exception {
+        produceBatch("orders", 0, 1, batch(1000, "a"));
+        BlockingQueue<byte[]> pushed = new LinkedBlockingQueue<>();
+        BlockingQueue<Throwable> ended = new LinkedBlockingQueue<>();
+        StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
+                channel.newCall(RawBytes.of(FetchServiceGrpc.getSubscribeMethod()), CallOptions.DEFAULT), new StreamObserver<>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                        pushed.add(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended.add(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended.add(new AssertionError("completed without an error"));
+                    }
+                });
+        requests.onNext(SubscribeRequest.newBuilder().setStart(SubscribeStart.newBuilder()
+                .addPartitions(at("orders", 0, 0)).setInitialCreditBytes(1 << 20)).build().toByteArray());
+        FetchResponse first = FetchResponse.parseFrom(pushed.poll(10, TimeUnit.SECONDS));
+        assertEquals(1, first.getPartitions(0).getHighWatermark());
+
+        requests.onNext(new byte[] {(byte) 0xff, (byte) 0xff}); // a tag with no field number and no value
+        Throwable error = ended.poll(10, TimeUnit.SECONDS);
+        Status status = Status.fromThrowable(error);
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.getCode(), String.valueOf(error));
+        expect(status.getDescription(), "malformed fjord.v1.SubscribeRequest: ");
+
+        produceBatch("orders", 0, 1, batch(1000, "b")); // the ended subscription pushes nothing (its call is closed)
+        assertNull(ended.poll(300, TimeUnit.MILLISECONDS));
+        BlockingQueue<FetchResponse> again = new LinkedBlockingQueue<>();
+        StreamObserver<SubscribeRequest> next = FetchServiceGrpc.newStub(channel).subscribe(collect(again));
+        next.onNext(SubscribeRequest.newBuilder().setStart(SubscribeStart.newBuilder()
+                .addPartitions(at("orders", 0, 1)).setDecodeRecords(true).setInitialCreditBytes(1 << 20)).build());
+        FetchResponse resumed = again.poll(10, TimeUnit.SECONDS);
+        assertNotNull(resumed, "a new subscription is served");
+        assertEquals(List.of("b"), values(resumed.getPartitions(0)));
+        next.onCompleted();
+    }
+
+    @Test
     void listsOffsetsByPositionAndTime() {
         produceRecords("orders", 1, 1, record(1000, "a"), record(2000, "b"), record(3000, "c"));
         assertEquals(0, listOffsets(OffsetSpec.OFFSET_SPEC_EARLIEST, 0).getOffset());
@@ -296,35 +338,17 @@ class ClientApiTest {
         byte[] wire = ProduceRequest.newBuilder().setAcks(1).addPartitions(PartitionProduceData.newBuilder()
                 .setTopic("orders").setRecordBatches(good)).build().toByteArray();
         StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> ClientCalls
-                .blockingUnaryCall(channel, rawProduce(), CallOptions.DEFAULT, Arrays.copyOf(wire, wire.length - 5)));
-        // gRPC answers a request its marshaller cannot parse with UNKNOWN whatever the marshaller throws
-        assertEquals(Status.Code.UNKNOWN, malformed.getStatus().getCode(), malformed.toString());
+                .blockingUnaryCall(channel, RawBytes.of(ProduceServiceGrpc.getProduceMethod()), CallOptions.DEFAULT,
+                        Arrays.copyOf(wire, wire.length - 5)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode(), malformed.toString());
+        expect(malformed.getStatus().getDescription(), "malformed fjord.v1.ProduceRequest: invalid protobuf byte"
+                + " sequence for ProduceRequest: While parsing a protocol message, the input ended unexpectedly");
         MethodDescriptor<?, ?> produceMethod = server.getServices().stream()
                 .map(service -> service.getMethod(ProduceServiceGrpc.getProduceMethod().getFullMethodName()))
                 .filter(Objects::nonNull).findFirst().orElseThrow().getMethodDescriptor();
-        assertTrue(produceMethod.getRequestMarshaller() instanceof AliasingMarshaller<?>,
+        assertTrue(MalformedRequests.requestParser(produceMethod) instanceof AliasingMarshaller<?>,
                 "produce requests are parsed without copying their records");
         expect(ErrorCode.NONE, "", produceBatch("orders", 0, -1, good));
-    }
-
-    /** Produce with the request's bytes as the caller gives them: how a broken client's bytes arrive. */
-    private static MethodDescriptor<byte[], byte[]> rawProduce() {
-        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        return ProduceServiceGrpc.getProduceMethod().toBuilder(bytes, bytes).build();
     }
 
     private static void expect(ErrorCode code, String messagePart, PartitionProduceResponse r) {
@@ -336,6 +360,10 @@ class ClientApiTest {
 
     private static void expect(ErrorCode actual, ErrorCode expected, String message, String messagePart) {
         assertEquals(expected, actual, message);
+        expect(message, messagePart);
+    }
+
+    private static void expect(String message, String messagePart) {
         assertTrue(message.contains(messagePart), "'" + message + "' should contain '" + messagePart + "'");
     }
 

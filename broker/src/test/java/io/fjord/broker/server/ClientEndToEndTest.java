@@ -1,6 +1,7 @@
 package io.fjord.broker.server;
 
 import com.google.protobuf.ByteString;
+import io.fjord.broker.api.RawBytes;
 import io.fjord.client.ConsumerRecord;
 import io.fjord.client.ConsumerRecords;
 import io.fjord.client.FjordAdmin;
@@ -15,18 +16,25 @@ import io.fjord.client.TopicDescription;
 import io.fjord.client.TopicPartition;
 import io.fjord.proto.record.CompressionType;
 import io.fjord.proto.record.RecordBatchBuilder;
+import io.fjord.proto.v1.AdminServiceGrpc;
 import io.fjord.proto.v1.ErrorCode;
+import io.fjord.proto.v1.MetadataServiceGrpc;
 import io.fjord.proto.v1.PartitionProduceData;
 import io.fjord.proto.v1.PartitionProduceResponse;
 import io.fjord.proto.v1.ProduceRequest;
 import io.fjord.proto.v1.ProduceServiceGrpc;
 import io.fjord.quorum.config.VoterSet;
 import io.fjord.storage.manager.Formatter;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +207,18 @@ class ClientEndToEndTest {
                             .setRecordBatches(ByteString.copyFrom(corrupt))).build()).getPartitions(0);
             assertEquals(ErrorCode.CORRUPT_MESSAGE, refused.getErrorCode(), refused.getErrorMessage());
             assertTrue(refused.getErrorMessage().toLowerCase().contains("crc"), refused.getErrorMessage());
+            // bytes that are not a request at all: a field tag with no field number
+            Map<MethodDescriptor<?, ?>, String> requests = Map.of(
+                    AdminServiceGrpc.getCreateTopicsMethod(), "fjord.v1.CreateTopicsRequest",
+                    MetadataServiceGrpc.getGetMetadataMethod(), "fjord.v1.MetadataRequest",
+                    ProduceServiceGrpc.getProduceMethod(), "fjord.v1.ProduceRequest");
+            requests.forEach((method, message) -> {
+                StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> ClientCalls
+                        .blockingUnaryCall(channel, RawBytes.of(method), CallOptions.DEFAULT, new byte[] {0, 1}));
+                assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode(), malformed.toString());
+                String description = malformed.getStatus().getDescription();
+                assertTrue(description.startsWith("malformed " + message + ": "), description);
+            });
             HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                     .check(HealthCheckRequest.getDefaultInstance());
             assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());

@@ -9,14 +9,11 @@ import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A gRPC marshaller for messages carrying record batches in {@code bytes} fields: each message is parsed from a
@@ -48,18 +45,7 @@ public final class AliasingMarshaller<T extends Message> implements MethodDescri
 
     /** The service with every method's requests parsed by an aliasing marshaller: for services receiving records. */
     public static ServerServiceDefinition aliasingRequests(ServerServiceDefinition service) {
-        ServiceDescriptor bound = service.getServiceDescriptor();
-        ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(bound.getName())
-                .setSchemaDescriptor(bound.getSchemaDescriptor());
-        List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
-        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-            ServerMethodDefinition<?, ?> rebound = withAliasingRequests(method);
-            descriptor.addMethod(rebound.getMethodDescriptor());
-            methods.add(rebound);
-        }
-        ServerServiceDefinition.Builder rebuilt = ServerServiceDefinition.builder(descriptor.build());
-        methods.forEach(rebuilt::addMethod);
-        return rebuilt.build();
+        return ServiceDefinitions.mapMethods(service, AliasingMarshaller::withAliasingRequests);
     }
 
     private static <Q, R> ServerMethodDefinition<Q, R> withAliasingRequests(ServerMethodDefinition<Q, R> method) {

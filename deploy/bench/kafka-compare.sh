@@ -2,7 +2,7 @@
 # Runs the README's performance sequence on Fjord and on Apache Kafka in alternation, on this machine, so that both
 # meet the same moments of a shared VM (its speed varies by 2x within minutes). Each round: a fresh `./fjord dev`
 # and the five `./fjord perf` runs, then a fresh single-node KRaft Kafka and its own perf tools with the same
-# settings; then both produce 10 s of 100-byte records at a fixed rate (FIXED_RATE, default 200,000 records/s, which
+# settings (Fjord first in odd rounds, Kafka in even ones); then both produce 10 s of 100-byte records at a fixed rate (FIXED_RATE, default 200,000 records/s, which
 # both reach here), to compare latency at the same load. One line per run, with the broker's CPU seconds and the VM's
 # steal time over the run.
 #
@@ -13,14 +13,15 @@
 # the broker, 512 MiB for the tools, G1 with 20 ms pauses) on $KAFKA_JAVA_HOME (default: the JDK ./fjord picks) and
 # logs warnings only. Ports: Fjord 9092/9093 (./fjord dev's), Kafka 19092/19093; both must be free.
 set -euo pipefail
+fail() { echo "kafka-compare: $*" >&2; exit 1; }
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-3}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || fail "ROUNDS must be a positive number, not '$rounds'"
 rate="${FIXED_RATE:-200000}" # records/s of the two fixed-rate runs, which compare latency at the same load
 version="${KAFKA_VERSION:-4.1.1}"
 work="${KAFKA_BENCH_DIR:-/tmp/fjord-kafka-bench}"
 libs="$work/kafka-$version/libs"
 
-fail() { echo "kafka-compare: $*" >&2; exit 1; }
 check_ports_free() {
   local port
   for port in 9092 9093 19092 19093; do
@@ -31,7 +32,9 @@ check_ports_free() {
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_ports_free
 
-java_home="${KAFKA_JAVA_HOME:-$("$root/fjord" --version | sed -n 's/^Java .* at //p')}"
+# also builds Fjord and records its JDK's AOT cache when needed, before any round
+fjord_version="$("$root/fjord" --version)" || fail "./fjord --version failed"
+java_home="${KAFKA_JAVA_HOME:-$(sed -n 's/^Java .* at //p' <<< "$fjord_version")}"
 [ -x "$java_home/bin/java" ] || fail "no java at $java_home (set KAFKA_JAVA_HOME)"
 
 if [ ! -d "$libs" ]; then
@@ -49,7 +52,10 @@ if [ ! -d "$libs" ]; then
   </dependencies>
 </project>
 EOF
-  "$root/mvnw" -q -B -f "$work/kafka-$version/pom.xml" dependency:copy-dependencies -DoutputDirectory="$libs" >&2
+  rm -rf "$libs.tmp"
+  "$root/mvnw" -q -B -f "$work/kafka-$version/pom.xml" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies -DoutputDirectory="$libs.tmp" >&2
+  mv "$libs.tmp" "$libs" # only a complete copy counts
 fi
 cat > "$work/log4j2.properties" <<EOF
 appender.out.type=Console
@@ -87,25 +93,30 @@ stop_broker() {
 }
 trap stop_broker EXIT
 
-wait_for_port() {
-  local i
-  for i in $(seq 1 240); do
-    port_in_use "$1" && return 0
+# wait_until LOG CONDITION...: until the condition holds, while the broker lives (up to 5 minutes)
+wait_until() {
+  local log="$1" i
+  shift
+  for i in $(seq 1 600); do
+    "$@" && return 0
+    kill -0 "$broker_pid" 2>/dev/null || fail "the broker stopped while starting: $(tail -n 3 "$log")"
     sleep 0.5
   done
-  fail "nothing listens on port $1 after 120 s"
+  fail "the broker did not get ready within 5 minutes: $(tail -n 3 "$log")"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$broker_pid/stat"; }
 steal_and_total() { awk '/^cpu /{print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
 # measure LABEL COMMAND...: runs a perf command, prints its summary line, the broker's CPU and the steal time
 measure() {
-  local label="$1" cpu0 steal0 summary
+  local label="$1" cpu0 steal0 output status=0 summary
   shift
   cpu0="$(cpu_ticks)"
   steal0="$(steal_and_total)"
-  summary="$("$@" 2>&1 | grep -E "records (sent|received)|^[0-9]{4}-" | tail -n 1 || true)"
-  printf '  %-26s %s\n' "$label" "${summary:-FAILED}"
+  output="$("$@" 2>&1)" || status=$?
+  summary="$(grep -E "records (sent|received)|^[0-9]{4}-" <<< "$output" | tail -n 1 || true)"
+  if [ "$status" -ne 0 ]; then summary="${summary:-no summary} (FAILED, exit $status: $(tail -n 1 <<< "$output"))"; fi
+  printf '  %-26s %s\n' "$label" "$summary"
   printf '  %-26s broker CPU %s s, steal %s\n' "" \
     "$(awk -v a="$cpu0" -v b="$(cpu_ticks)" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}')" \
     "$(echo "$steal0 $(steal_and_total)" | awk '{printf "%.0f%%", 100 * ($3 - $1) / ($4 - $2)}')"
@@ -118,9 +129,7 @@ fjord_round() {
   rm -rf "$data"
   "$root/fjord" dev --data-dir "$data" --management-port -1 > "$work/fjord-dev.log" 2>&1 &
   broker_pid=$!
-  local i # the first run after a build also builds and records the JDK's AOT cache (a minute or two)
-  for i in $(seq 1 600); do grep -q "Fjord dev ready" "$work/fjord-dev.log" && break; sleep 0.5; done
-  grep -q "Fjord dev ready" "$work/fjord-dev.log" || fail "fjord dev did not get ready: $(tail -n 3 "$work/fjord-dev.log")"
+  wait_until "$work/fjord-dev.log" grep -q "Fjord dev ready" "$work/fjord-dev.log"
   local p=(--batch-size 65536 --linger-ms 5)
   measure "produce 100 B acks=1" "$root/fjord" perf produce --topic p100 --records 5000000 --record-size 100 --acks 1 "${p[@]}"
   measure "produce 100 B acks=all" "$root/fjord" perf produce --topic pall --records 5000000 --record-size 100 --acks all "${p[@]}"
@@ -151,7 +160,7 @@ kafka_round() {
   "$java_home/bin/java" "${kafka_jvm[@]}" -Xmx1G -Xms1G kafka.Kafka "$work/server.properties" \
     > "$work/kafka-server.log" 2>&1 &
   broker_pid=$!
-  wait_for_port 19092
+  wait_until "$work/kafka-server.log" port_in_use 19092
   sleep 2 # the broker registers with its controller after it listens
   measure "produce 100 B acks=1" kafka_produce p100 5000000 100 1
   measure "produce 100 B acks=all" kafka_produce pall 5000000 100 all
@@ -167,8 +176,14 @@ kafka_round() {
 echo "Kafka $version and Fjord, $rounds rounds, Java at $java_home (Kafka's consumer line: start, end, MB, MB/s," \
   "records, records/s, rebalance ms, fetch ms, fetch MB/s, fetch records/s)"
 for round in $(seq 1 "$rounds"); do
-  echo "round $round, Fjord, $(date +%T)"
-  fjord_round
-  echo "round $round, Kafka $version, $(date +%T)"
-  kafka_round
+  if [ $((round % 2)) -eq 1 ]; then order=(fjord kafka); else order=(kafka fjord); fi # no system goes first always
+  for system in "${order[@]}"; do
+    if [ "$system" = fjord ]; then
+      echo "round $round, Fjord, $(date +%T)"
+      fjord_round
+    else
+      echo "round $round, Kafka $version, $(date +%T)"
+      kafka_round
+    fi
+  done
 done

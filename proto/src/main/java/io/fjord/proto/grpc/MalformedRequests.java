@@ -22,12 +22,18 @@ public final class MalformedRequests {
     private MalformedRequests() {
     }
 
-    /** The service with malformed requests answered INVALID_ARGUMENT. */
+    /**
+     * The service with malformed requests answered INVALID_ARGUMENT. Apply it last, around interceptors and other
+     * rewrites (such as {@link AliasingMarshaller#aliasingRequests}): the methods it returns take any object as request.
+     */
     public static ServerServiceDefinition answered(ServerServiceDefinition service) {
         return ServiceDefinitions.mapMethods(service, MalformedRequests::answering);
     }
 
-    /** The marshaller that parses a method's requests: the given one, or the one a {@link #answered} method wraps. */
+    /**
+     * The marshaller that parses a method's requests: the given one, or the one a {@link #answered} method wraps (for
+     * tests and diagnostics: which parser a served method really uses).
+     */
     public static MethodDescriptor.Marshaller<?> requestParser(MethodDescriptor<?, ?> method) {
         MethodDescriptor.Marshaller<?> marshaller = method.getRequestMarshaller();
         return marshaller instanceof Tolerant<?> tolerant ? tolerant.parser : marshaller;
@@ -72,6 +78,9 @@ public final class MalformedRequests {
         @Override
         @SuppressWarnings("unchecked")
         public InputStream stream(Object value) {
+            if (value instanceof Malformed) {
+                throw new IllegalArgumentException("a malformed " + messageName + " has no bytes to send");
+            }
             return parser.stream((Q) value);
         }
 
@@ -99,8 +108,8 @@ public final class MalformedRequests {
     }
 
     /**
-     * Hands parsed requests to the service's listener. A malformed one is answered, and the service's listener is told
-     * the call is cancelled (a streaming service stops sending), so it ignores the call's later events.
+     * Hands parsed requests to the service's listener. On a malformed one, the service's listener is told the call is
+     * cancelled (a streaming service stops sending), the call is answered, and its later events are not passed on.
      */
     private static final class AnsweringListener<Q> extends ServerCall.Listener<Object> {
         private final ServerCall<Object, ?> call;
@@ -120,11 +129,24 @@ public final class MalformedRequests {
             }
             if (message instanceof Malformed malformed) {
                 answered = true;
-                call.close(Status.INVALID_ARGUMENT.withDescription(malformed.problem()), new Metadata());
-                service.onCancel();
+                try {
+                    // first, so the service stops sending: a streaming service may send from other threads, and a
+                    // call must not be sent on and closed at once (once gRPC's stub is cancelled, it drops sends)
+                    service.onCancel();
+                } finally {
+                    close(Status.INVALID_ARGUMENT.withDescription(malformed.problem()));
+                }
                 return;
             }
             service.onMessage((Q) message);
+        }
+
+        private void close(Status status) {
+            try {
+                call.close(status, new Metadata());
+            } catch (IllegalStateException alreadyClosed) {
+                // the service had ended the call already (a streaming service that refused an earlier message)
+            }
         }
 
         @Override

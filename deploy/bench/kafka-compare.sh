@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs the README's performance sequence on Fjord and on Apache Kafka in alternation, on this machine, so that both
 # meet the same moments of a shared VM (its speed varies by 2x within minutes). Each round: a fresh `./fjord dev`
-# and the five `./fjord perf` runs, then a fresh single-node KRaft Kafka and its own perf tools with the same
-# settings (Fjord first in odd rounds, Kafka in even ones); then both produce 10 s of 100-byte records at a fixed rate (FIXED_RATE, default 200,000 records/s, which
-# both reach here), to compare latency at the same load. One line per run, with the broker's CPU seconds and the VM's
-# steal time over the run.
+# and the five `./fjord perf` runs, and a fresh single-node KRaft Kafka with its own perf tools and the same
+# settings (Fjord first in odd rounds, Kafka in even ones); each system ends its turn producing 100-byte records for
+# 10 s at a fixed rate (FIXED_RATE, default 200,000 records/s, which both reach here), to compare latency at the
+# same load. One line per run, with the broker's CPU seconds and the VM's steal time over the run.
 #
 #   deploy/bench/kafka-compare.sh [ROUNDS]      (default 3; about 5 minutes per round here)
 #
@@ -12,6 +12,7 @@
 # (default /tmp/fjord-kafka-bench) on the first run. Kafka runs with its start scripts' JVM options (1 GiB heap for
 # the broker, 512 MiB for the tools, G1 with 20 ms pauses) on $KAFKA_JAVA_HOME (default: the JDK ./fjord picks) and
 # logs warnings only. Ports: Fjord 9092/9093 (./fjord dev's), Kafka 19092/19093; both must be free.
+# Each round's data (about 2 GB per system) is deleted when the round ends.
 set -euo pipefail
 fail() { echo "kafka-compare: $*" >&2; exit 1; }
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -91,7 +92,9 @@ stop_broker() {
   if [ -n "$broker_pid" ]; then kill -TERM "$broker_pid" 2>/dev/null || true; wait "$broker_pid" 2>/dev/null || true; fi
   broker_pid=""
 }
-trap stop_broker EXIT
+# the data of a round (about 2 GB) goes when the round ends, or the script does
+cleanup() { stop_broker; rm -rf "$work/fjord-data" "$work/kafka-data"; }
+trap cleanup EXIT
 
 # wait_until LOG CONDITION...: until the condition holds, while the broker lives (up to 5 minutes)
 wait_until() {
@@ -139,7 +142,7 @@ fjord_round() {
   measure "100 B acks=1 at $rate/s" "$root/fjord" perf produce --topic r1 --records $((rate * 10)) --record-size 100 --acks 1 --throughput "$rate" "${p[@]}"
   measure "100 B acks=all at $rate/s" "$root/fjord" perf produce --topic rall --records $((rate * 10)) --record-size 100 --acks all --throughput "$rate" "${p[@]}"
   echo "  broker RSS $(rss)"
-  stop_broker
+  cleanup
 }
 
 kafka_produce() {
@@ -170,7 +173,7 @@ kafka_round() {
   measure "100 B acks=1 at $rate/s" kafka_produce r1 $((rate * 10)) 100 1 "$rate"
   measure "100 B acks=all at $rate/s" kafka_produce rall $((rate * 10)) 100 all "$rate"
   echo "  broker RSS $(rss)"
-  stop_broker
+  cleanup
 }
 
 echo "Kafka $version and Fjord, $rounds rounds, Java at $java_home (Kafka's consumer line: start, end, MB, MB/s," \

@@ -126,6 +126,12 @@ measure() {
 }
 rss() { awk '/^Rss/ {printf "%.0f MiB", $2 / 1024}' "/proc/$broker_pid/smaps_rollup"; }
 
+# fjord_produce TOPIC RECORDS SIZE ACKS [RECORDS_PER_S]: the README's perf produce (unthrottled without a rate)
+fjord_produce() {
+  "$root/fjord" perf produce --topic "$1" --records "$2" --record-size "$3" --acks "$4" --throughput "${5:--1}" \
+    --batch-size 65536 --linger-ms 5
+}
+
 fjord_round() {
   local data="$work/fjord-data"
   check_ports_free
@@ -133,18 +139,18 @@ fjord_round() {
   "$root/fjord" dev --data-dir "$data" --management-port -1 > "$work/fjord-dev.log" 2>&1 &
   broker_pid=$!
   wait_until "$work/fjord-dev.log" grep -q "Fjord dev ready" "$work/fjord-dev.log"
-  local p=(--batch-size 65536 --linger-ms 5)
-  measure "produce 100 B acks=1" "$root/fjord" perf produce --topic p100 --records 5000000 --record-size 100 --acks 1 "${p[@]}"
-  measure "produce 100 B acks=all" "$root/fjord" perf produce --topic pall --records 5000000 --record-size 100 --acks all "${p[@]}"
-  measure "produce 1 KiB acks=1" "$root/fjord" perf produce --topic p1k --records 1000000 --record-size 1024 --acks 1 "${p[@]}"
+  measure "produce 100 B acks=1" fjord_produce p100 5000000 100 1
+  measure "produce 100 B acks=all" fjord_produce pall 5000000 100 all
+  measure "produce 1 KiB acks=1" fjord_produce p1k 1000000 1024 1
   measure "consume 100 B" "$root/fjord" perf consume --topic p100 --records 5000000
   measure "consume 1 KiB" "$root/fjord" perf consume --topic p1k --records 1000000
-  measure "100 B acks=1 at $rate/s" "$root/fjord" perf produce --topic r1 --records $((rate * 10)) --record-size 100 --acks 1 --throughput "$rate" "${p[@]}"
-  measure "100 B acks=all at $rate/s" "$root/fjord" perf produce --topic rall --records $((rate * 10)) --record-size 100 --acks all --throughput "$rate" "${p[@]}"
+  measure "100 B acks=1 at $rate/s" fjord_produce r1 $((rate * 10)) 100 1 "$rate"
+  measure "100 B acks=all at $rate/s" fjord_produce rall $((rate * 10)) 100 all "$rate"
   echo "  broker RSS $(rss)"
   cleanup
 }
 
+# kafka_produce TOPIC RECORDS SIZE ACKS [RECORDS_PER_S]: the same with Kafka's tool
 kafka_produce() {
   kafka -Xmx512M org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$2" --record-size "$3" \
     --throughput "${5:--1}" --producer-props bootstrap.servers=localhost:19092 "acks=$4" batch.size=65536 linger.ms=5

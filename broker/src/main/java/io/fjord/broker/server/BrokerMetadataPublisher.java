@@ -1,6 +1,7 @@
 package io.fjord.broker.server;
 
 import io.fjord.quorum.controller.runtime.CommittedMetadata;
+import io.fjord.quorum.controller.runtime.RetryBackoff;
 import io.fjord.quorum.driver.QuorumDriver;
 import io.fjord.quorum.metadata.LeadershipChange;
 import io.fjord.quorum.metadata.MetadataImage;
@@ -85,9 +86,11 @@ final class BrokerMetadataPublisher implements AutoCloseable {
 
     private void run() {
         MetadataImage last = MetadataImage.EMPTY;
+        RetryBackoff backoff = new RetryBackoff(100, 1000); // close() waits out a sleep: keep it short
         while (!closed) {
             try {
                 metadata.catchUp();
+                backoff.succeeded();
                 MetadataImage now = metadata.image();
                 if (now != last) {
                     List<LeadershipChange> changes = LeadershipChange.between(last, now, brokerId);
@@ -109,9 +112,13 @@ final class BrokerMetadataPublisher implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("[Broker {}] applying metadata failed; retrying", brokerId, e);
+                long waitMs = backoff.failed();
+                if (backoff.worthLogging()) { // not every one of a lasting failure
+                    LOG.warn("[Broker {}] applying metadata failed ({} in a row; retrying in {} ms)", brokerId,
+                            backoff.failures(), waitMs, backoff.failures() == 1 ? e : e.toString());
+                }
                 try {
-                    Thread.sleep(100);
+                    Thread.sleep(waitMs);
                 } catch (InterruptedException interrupted) {
                     return;
                 }

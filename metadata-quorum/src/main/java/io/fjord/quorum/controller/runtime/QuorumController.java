@@ -130,6 +130,7 @@ public final class QuorumController implements AutoCloseable {
 
     private void run() {
         List<Object> items = new java.util.ArrayList<>();
+        RetryBackoff backoff = new RetryBackoff(10, 1000);
         while (!closed) {
             items.clear();
             try {
@@ -140,13 +141,16 @@ public final class QuorumController implements AutoCloseable {
                 }
                 committed.catchUp();
                 updateLeadership();
+                backoff.succeeded();
             } catch (InterruptedException e) {
                 failAll(items);
                 return;
             } catch (Throwable t) {
-                LOG.error("[Controller node={}] applying committed metadata failed", driver.status().nodeId(), t);
                 failAll(items);
                 resign();
+                if (!waitAfterFailure(backoff, t)) {
+                    return;
+                }
                 continue;
             }
             for (Object item : items) {
@@ -217,6 +221,21 @@ public final class QuorumController implements AutoCloseable {
             return true;
         }
         return append.join() < committed.appliedOffset();
+    }
+
+    /** Logs a failure to apply committed metadata (not every one of a run) and waits; false if interrupted. */
+    private boolean waitAfterFailure(RetryBackoff backoff, Throwable t) {
+        long waitMs = backoff.failed();
+        if (backoff.worthLogging()) {
+            LOG.error("[Controller node={}] applying committed metadata failed ({} in a row; retrying in {} ms)",
+                    driver.status().nodeId(), backoff.failures(), waitMs, backoff.failures() == 1 ? t : t.toString());
+        }
+        try {
+            Thread.sleep(waitMs); // close() interrupts it
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     private <T> void handle(Event<T> event) {

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A broker's view of the cluster metadata: follows the committed metadata log (the broker is a quorum observer),
@@ -34,7 +35,8 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     /** The image listeners have been given; waiters wait on {@link #publishedChanged}. */
     private volatile MetadataImage published = MetadataImage.EMPTY;
     private final Object publishedChanged = new Object();
-    private volatile boolean closed;
+    /** Counted down by {@link #close()}; the thread's waits after a failure end on it. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     /** @param initialListeners given every image from the first on (the thread starts once they are in place) */
     BrokerMetadataPublisher(int brokerId, QuorumDriver driver, long snapshotIntervalBytes,
@@ -86,8 +88,8 @@ final class BrokerMetadataPublisher implements AutoCloseable {
 
     private void run() {
         MetadataImage last = MetadataImage.EMPTY;
-        RetryBackoff backoff = new RetryBackoff(100, 1000); // close() waits out a sleep: keep it short
-        while (!closed) {
+        RetryBackoff backoff = new RetryBackoff(100, 1000);
+        while (closing.getCount() > 0) {
             try {
                 metadata.catchUp();
                 backoff.succeeded();
@@ -118,7 +120,7 @@ final class BrokerMetadataPublisher implements AutoCloseable {
                             backoff.failures(), waitMs, backoff.failures() == 1 ? e : e.toString());
                 }
                 try {
-                    Thread.sleep(waitMs);
+                    closing.await(waitMs, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     return;
                 }
@@ -129,7 +131,7 @@ final class BrokerMetadataPublisher implements AutoCloseable {
     /** Stops the thread by flag, never by interrupt: listeners may be doing file I/O. */
     @Override
     public void close() {
-        closed = true;
+        closing.countDown();
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

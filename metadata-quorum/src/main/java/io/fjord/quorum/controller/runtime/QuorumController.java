@@ -131,6 +131,7 @@ public final class QuorumController implements AutoCloseable {
     private void run() {
         List<Object> items = new java.util.ArrayList<>();
         RetryBackoff backoff = new RetryBackoff(10, 1000);
+        long retryAtMs = Long.MIN_VALUE; // after a failure: until then the controller stays resigned and idle
         while (!closed) {
             items.clear();
             try {
@@ -139,17 +140,22 @@ public final class QuorumController implements AutoCloseable {
                     items.add(first);
                     queue.drainTo(items); // every queued heartbeat counts before sessions are checked
                 }
-                committed.catchUp();
-                updateLeadership();
-                backoff.succeeded();
+                if (clock.nowMs() >= retryAtMs) {
+                    committed.catchUp();
+                    updateLeadership();
+                    backoff.succeeded();
+                }
             } catch (InterruptedException e) {
                 failAll(items);
                 return;
             } catch (Throwable t) {
                 failAll(items);
                 resign();
-                if (!waitAfterFailure(backoff, t)) {
-                    return;
+                retryAtMs = clock.nowMs() + backoff.failed();
+                if (backoff.worthLogging()) { // not every one of a lasting failure
+                    LOG.error("[Controller node={}] applying committed metadata failed ({} in a row; retrying in {}"
+                            + " ms)", driver.status().nodeId(), backoff.failures(), backoff.delayMs(),
+                            backoff.failures() == 1 ? t : t.toString());
                 }
                 continue;
             }
@@ -221,21 +227,6 @@ public final class QuorumController implements AutoCloseable {
             return true;
         }
         return append.join() < committed.appliedOffset();
-    }
-
-    /** Logs a failure to apply committed metadata (not every one of a run) and waits; false if interrupted. */
-    private boolean waitAfterFailure(RetryBackoff backoff, Throwable t) {
-        long waitMs = backoff.failed();
-        if (backoff.worthLogging()) {
-            LOG.error("[Controller node={}] applying committed metadata failed ({} in a row; retrying in {} ms)",
-                    driver.status().nodeId(), backoff.failures(), waitMs, backoff.failures() == 1 ? t : t.toString());
-        }
-        try {
-            Thread.sleep(waitMs); // close() interrupts it
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
     }
 
     private <T> void handle(Event<T> event) {
